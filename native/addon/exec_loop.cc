@@ -1,0 +1,359 @@
+// The engine side of the fork-server protocol: handshake, then one input at a time.
+#include "exec_loop.h"
+
+#include <poll.h>
+#include <signal.h>
+#include <sys/wait.h>
+#include <time.h>
+#include <unistd.h>
+
+#include <algorithm>
+#include <cerrno>
+#include <cstring>
+#include <stdexcept>
+
+namespace fuzzwb {
+namespace {
+
+constexpr uint64_t kRssFirstCheckUs = 10000; // inputs shorter than this are never sampled
+constexpr uint64_t kRssIntervalUs = 15000;
+constexpr uint64_t kKillGraceUs = 2000000;    // how long a SIGKILLed child may take to be reported
+constexpr uint64_t kReportGraceUs = 10000000; // how long a started sanitizer report may take
+constexpr int kShutdownGraceMs = 200;
+constexpr size_t kErrorLines = 3;
+
+uint64_t nowUs() {
+  timespec ts;
+  clock_gettime(CLOCK_MONOTONIC, &ts);
+  return uint64_t(ts.tv_sec) * 1000000u + uint64_t(ts.tv_nsec) / 1000u;
+}
+
+// Poll timeout in ms rounded up, so a wait never spins on a sub-millisecond remainder.
+int pollMs(uint64_t now, uint64_t until) {
+  if (until <= now)
+    return 0;
+  return int(std::min<uint64_t>((until - now + 999) / 1000, 1000000));
+}
+
+enum class Drain { Messages, Empty, Closed };
+
+// Reads every whole message available. Writes of 16 bytes to a pipe are atomic, so the pipe only
+// ever holds whole messages.
+Drain readMessages(int fd, std::vector<fwb_msg> &out) {
+  out.clear();
+  fwb_msg buf[64];
+  for (;;) {
+    const ssize_t n = read(fd, buf, sizeof(buf));
+    if (n > 0) {
+      out.insert(out.end(), buf, buf + size_t(n) / sizeof(fwb_msg));
+      // A short read emptied the pipe: asking again would only cost a syscall for EAGAIN.
+      if (size_t(n) < sizeof(buf))
+        return Drain::Messages;
+      continue;
+    }
+    if (n < 0 && errno == EINTR)
+      continue;
+    if (n == 0 && out.empty())
+      return Drain::Closed;
+    return out.empty() ? Drain::Empty : Drain::Messages;
+  }
+}
+
+} // namespace
+
+ExecLoop::ExecLoop(ExecConfig config, std::shared_ptr<ShmRegion> shm,
+                   std::shared_ptr<Feedback> feedback, int cancelFd)
+    : config_(std::move(config)), shm_(std::move(shm)), feedback_(std::move(feedback)),
+      cancelFd_(cancelFd), output_(config_.outputLimit) {}
+
+ExecLoop::~ExecLoop() { shutdown(); }
+
+Handshake ExecLoop::start() {
+  if (started_)
+    throw std::runtime_error("the executor was already started");
+  spawnAndHandshake();
+  started_ = true;
+  Handshake hs;
+  const fwb_shm *h = shm_->header();
+  hs.serverPid = server_->pid();
+  hs.protocolVersion = h->version;
+  hs.runtimeFlags = h->runtime_flags;
+  hs.countersUsed = shm_->countersUsed();
+  hs.modules = shm_->modules();
+  return hs;
+}
+
+void ExecLoop::spawnAndHandshake() {
+  server_.reset();
+  liveChild_ = 0;
+  inputsInChild_ = 0;
+  output_.clear();
+  server_ = std::make_unique<TargetProcess>(config_.launch, shm_->fd());
+  const std::string &target = config_.launch.target;
+  const uint64_t deadline = nowUs() + uint64_t(config_.handshakeTimeoutMs) * 1000u;
+  bool statusOpen = true;
+  bool outputOpen = true;
+  std::vector<fwb_msg> msgs;
+  for (;;) {
+    const uint64_t now = nowUs();
+    if (now >= deadline) {
+      killServer();
+      throw std::runtime_error(target + " did not start the fork server within " +
+                               std::to_string(config_.handshakeTimeoutMs) +
+                               " ms: was it linked with the fuzzwb runtime (fuzzwb-cc)?");
+    }
+    pollfd fds[4] = {{statusOpen ? server_->statusFd() : -1, POLLIN, 0},
+                     {outputOpen ? server_->outputFd() : -1, POLLIN, 0},
+                     {server_->pidFd(), POLLIN, 0},
+                     {cancelFd_, POLLIN, 0}};
+    if (poll(fds, 4, pollMs(now, deadline)) < 0 && errno != EINTR)
+      throw std::runtime_error(std::string("poll failed: ") + std::strerror(errno));
+    if (fds[3].revents) {
+      killServer();
+      throw Cancelled();
+    }
+    if (fds[1].revents)
+      outputOpen = output_.drain(server_->outputFd());
+    if (fds[0].revents) {
+      const Drain d = readMessages(server_->statusFd(), msgs);
+      statusOpen = d != Drain::Closed;
+      for (const fwb_msg &m : msgs) {
+        if (m.kind != FWB_MSG_HELLO)
+          continue;
+        if (uint32_t(m.value) != FWB_PROTOCOL_VERSION) {
+          killServer();
+          throw std::runtime_error(target + " speaks fork-server protocol version " +
+                                   std::to_string(m.value) + " but the engine speaks version " +
+                                   std::to_string(FWB_PROTOCOL_VERSION) +
+                                   ": rebuild it with this fuzzwb-cc");
+        }
+        return;
+      }
+    }
+    if (fds[2].revents) {
+      output_.drain(server_->outputFd());
+      server_->shutdown(0);
+      const std::string tail = output_.lastLines(kErrorLines);
+      const std::string status = describeWaitStatus(server_->waitStatus());
+      server_.reset();
+      throw std::runtime_error(target + " exited before the fork server started (" + status +
+                               (tail.empty() ? "), with no output" : "): " + tail));
+    }
+  }
+}
+
+void ExecLoop::ensureServer() {
+  if (server_)
+    return;
+  if (!started_)
+    throw std::runtime_error("the executor is not started: call start() first");
+  try {
+    spawnAndHandshake();
+  } catch (const std::runtime_error &e) {
+    throw std::runtime_error(std::string("could not restart the fork server: ") + e.what());
+  }
+  restarts_++;
+}
+
+bool ExecLoop::sendRun(uint32_t seq) {
+  const fwb_msg msg{FWB_CMD_RUN, 0, 1, seq};
+  for (;;) {
+    const ssize_t n = write(server_->controlFd(), &msg, sizeof(msg));
+    if (n == ssize_t(sizeof(msg)))
+      return true;
+    if (n < 0 && errno == EINTR)
+      continue;
+    return false;
+  }
+}
+
+void ExecLoop::killServer() {
+  if (liveChild_ > 0)
+    kill(liveChild_, SIGKILL);
+  liveChild_ = 0;
+  inputsInChild_ = 0;
+  server_.reset();
+}
+
+void ExecLoop::run(const uint8_t *data, size_t len, bool feedback, ExecResult &out) {
+  if (len > shm_->inputCapacity())
+    throw std::runtime_error("an input of " + std::to_string(len) +
+                             " bytes exceeds maxInputSize (" +
+                             std::to_string(shm_->inputCapacity()) + ")");
+  ensureServer();
+  uint32_t seq = ++seq_;
+  if (seq == 0)
+    seq = seq_ = 1; // 0 is done_seq's "nothing ran yet"
+  shm_->setInput(data, uint32_t(len), seq);
+  shm_->zeroCounters();
+  // Whatever earlier children printed while tearing down is not this input's output.
+  bool outputOpen = output_.drain(server_->outputFd());
+  output_.clear();
+
+  if (liveChild_ == 0)
+    inputsInChild_ = 0;
+  uint64_t t0 = nowUs();
+  if (!sendRun(seq)) {
+    // The server went away between inputs: its pipe has no reader. Start a new one once.
+    killServer();
+    ensureServer();
+    t0 = nowUs();
+    if (!sendRun(seq))
+      throw std::runtime_error("the fork server does not accept commands after a restart");
+  }
+
+  enum class Kill { None, Timeout, Rss } killed = Kill::None;
+  pid_t child = liveChild_;
+  bool done = false, ended = false, died = false;
+  int32_t ret = 0;
+  int waitStatus = 0;
+  uint64_t deadline = t0 + uint64_t(config_.timeoutMs) * 1000u;
+  bool reportGrace = false;
+  uint64_t rssAt = t0 + kRssFirstCheckUs;
+  uint64_t graceDeadline = 0;
+  bool statusOpen = true;
+  std::vector<fwb_msg> &msgs = msgs_;
+  while (!done && !ended && !died) {
+    uint64_t now = nowUs();
+    if (killed == Kill::None) {
+      if (now >= deadline && !reportGrace && output_.reportStarted()) {
+        // A sanitizer is writing its report (symbolizing can take longer than the input's
+        // limit): the end is that report, so let it finish.
+        reportGrace = true;
+        deadline = now + kReportGraceUs;
+      } else if (now >= deadline) {
+        if (child <= 0) {
+          // No child to blame: the server itself hangs. Replace it before the next input.
+          killServer();
+          killed = Kill::Timeout;
+          break;
+        }
+        kill(child, SIGKILL);
+        killed = Kill::Timeout;
+        graceDeadline = now + kKillGraceUs;
+      } else if (config_.rssLimitMb > 0 && child > 0 && now >= rssAt) {
+        if (residentBytes(child) > uint64_t(config_.rssLimitMb) << 20) {
+          kill(child, SIGKILL);
+          killed = Kill::Rss;
+          graceDeadline = now + kKillGraceUs;
+        } else {
+          rssAt = nowUs() + kRssIntervalUs;
+        }
+      }
+    } else if (now >= graceDeadline) {
+      killServer();
+      break;
+    }
+    uint64_t until = deadline;
+    if (killed != Kill::None)
+      until = graceDeadline;
+    else if (config_.rssLimitMb > 0 && child > 0)
+      until = std::min(deadline, rssAt);
+
+    pollfd fds[4] = {{statusOpen ? server_->statusFd() : -1, POLLIN, 0},
+                     {outputOpen ? server_->outputFd() : -1, POLLIN, 0},
+                     {server_->pidFd(), POLLIN, 0},
+                     {cancelFd_, POLLIN, 0}};
+    if (poll(fds, 4, pollMs(now, until)) < 0 && errno != EINTR)
+      throw std::runtime_error(std::string("poll failed: ") + std::strerror(errno));
+    if (fds[3].revents) {
+      if (child > 0)
+        kill(child, SIGKILL);
+      throw Cancelled();
+    }
+    if (fds[0].revents) {
+      const Drain d = readMessages(server_->statusFd(), msgs);
+      statusOpen = d != Drain::Closed;
+      for (const fwb_msg &m : msgs) {
+        if (m.kind == FWB_MSG_FORKED && m.seq == seq) {
+          child = m.pid;
+        } else if (m.kind == FWB_MSG_DONE && m.seq == seq && killed == Kill::None) {
+          done = true;
+          ret = m.value;
+          child = m.pid;
+        } else if (m.kind == FWB_MSG_EXIT && child > 0 && m.pid == child && !done) {
+          ended = true;
+          waitStatus = m.value;
+        } else if (m.kind == FWB_MSG_ERROR) {
+          throw std::runtime_error(std::string("the fork server could not fork: ") +
+                                   std::strerror(m.value));
+        }
+      }
+    }
+    if (fds[1].revents)
+      outputOpen = output_.drain(server_->outputFd());
+    // Status was read first, so a DONE or EXIT written before the server died still counts.
+    if (!done && !ended && (fds[2].revents || !statusOpen))
+      died = true;
+  }
+
+  // An ok input's output is drained only when someone asks for it (copyOutput): the next
+  // input's start discards it otherwise, which saves a syscall per execution.
+  if (server_ && !done)
+    output_.drain(server_->outputFd());
+  out.output.clear();
+  out.durationUs = nowUs() - t0;
+  out.pid = child > 0 ? child : 0;
+  out.signal = 0;
+  out.exitCode = -1;
+  out.ret = 0;
+  out.newCoverage = false;
+
+  if (done) {
+    out.kind = EndKind::Ok;
+    out.ret = ret;
+    if (config_.persistent > 1) {
+      inputsInChild_++;
+      liveChild_ = inputsInChild_ < config_.persistent ? child : 0;
+    } else {
+      liveChild_ = 0;
+    }
+  } else if (died) {
+    out.kind = EndKind::ServerDied;
+    if (child > 0)
+      kill(child, SIGKILL); // orphaned: it would otherwise run on without a server
+    liveChild_ = 0;
+    server_.reset();
+  } else {
+    liveChild_ = 0;
+    inputsInChild_ = 0;
+    if (killed == Kill::Timeout && output_.reportStarted()) {
+      out.kind = classifyEnd(W_EXITCODE(0, SIGKILL), output_.sighting(), out.signal, out.exitCode);
+    } else if (killed == Kill::Timeout) {
+      out.kind = EndKind::Timeout;
+      out.signal = SIGKILL;
+    } else if (killed == Kill::Rss) {
+      out.kind = EndKind::Oom;
+      out.signal = SIGKILL;
+    } else {
+      out.kind = classifyEnd(waitStatus, output_.sighting(), out.signal, out.exitCode);
+    }
+  }
+
+  if (feedback && out.kind != EndKind::ServerDied) {
+    const uint32_t cap = shm_->countersCapacity();
+    const size_t tail = shm_->gccMode() ? cap - FWB_GCC_SLOTS : cap;
+    out.newCoverage = feedback_->merge(shm_->counters(), shm_->countersUsed(), tail, cap);
+  }
+  out.outputTruncated = output_.truncated();
+}
+
+void ExecLoop::copyOutput(ExecResult &out) {
+  if (server_)
+    output_.drain(server_->outputFd());
+  out.outputTruncated = output_.truncated();
+  out.output.clear();
+  output_.copyTo(out.output);
+}
+
+void ExecLoop::shutdown() {
+  if (!server_)
+    return;
+  if (liveChild_ > 0)
+    kill(liveChild_, SIGKILL);
+  liveChild_ = 0;
+  server_->shutdown(kShutdownGraceMs);
+  server_.reset();
+}
+
+} // namespace fuzzwb

@@ -1,0 +1,95 @@
+// The engine side of the fork-server protocol: handshake, then one input at a time.
+#ifndef FUZZWB_ADDON_EXEC_LOOP_H
+#define FUZZWB_ADDON_EXEC_LOOP_H
+
+#include <sys/types.h>
+
+#include <cstdint>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "end_kind.h"
+#include "feedback.h"
+#include "output_capture.h"
+#include "shm_region.h"
+#include "target_process.h"
+
+namespace fuzzwb {
+
+struct ExecConfig {
+  LaunchSpec launch;
+  uint32_t timeoutMs = 1000;
+  uint32_t rssLimitMb = 0;
+  uint32_t persistent = 1;
+  uint32_t outputLimit = 64 * 1024;
+  uint32_t handshakeTimeoutMs = 10000;
+};
+
+struct Handshake {
+  pid_t serverPid = 0;
+  uint32_t protocolVersion = 0;
+  uint32_t runtimeFlags = 0;
+  uint32_t countersUsed = 0;
+  std::vector<ModuleInfo> modules;
+};
+
+struct ExecResult {
+  EndKind kind = EndKind::Ok;
+  int signal = 0;
+  int exitCode = -1;
+  std::vector<uint8_t> output;
+  bool outputTruncated = false;
+  uint64_t durationUs = 0;
+  int32_t ret = 0;
+  bool newCoverage = false;
+  pid_t pid = 0;
+};
+
+// Thrown out of a wait when cancel() was signalled: the executor is shutting down.
+struct Cancelled {};
+
+class ExecLoop {
+public:
+  // cancelFd: an eventfd that, once readable, aborts any wait with Cancelled.
+  ExecLoop(ExecConfig config, std::shared_ptr<ShmRegion> shm, std::shared_ptr<Feedback> feedback,
+           int cancelFd);
+  ~ExecLoop();
+
+  // Starts the fork server and waits for HELLO; throws std::runtime_error with one line.
+  Handshake start();
+  // Runs one input, restarting a dead fork server first. The result's output is left empty:
+  // copyOutput() fills it for the results worth keeping, so an ok input costs no copy.
+  void run(const uint8_t *data, size_t len, bool feedback, ExecResult &out);
+  // Fills out.output (and outputTruncated) with the last input's captured output.
+  void copyOutput(ExecResult &out);
+  // Kills the child and the fork server.
+  void shutdown();
+
+  uint32_t restarts() const { return restarts_; }
+
+private:
+  void spawnAndHandshake();
+  void ensureServer();
+  bool sendRun(uint32_t seq);
+  void serverDied();
+  void killServer();
+
+  ExecConfig config_;
+  std::shared_ptr<ShmRegion> shm_;
+  std::shared_ptr<Feedback> feedback_;
+  int cancelFd_;
+  OutputCapture output_;
+  std::unique_ptr<TargetProcess> server_;
+  uint32_t seq_ = 0;
+  uint32_t restarts_ = 0;
+  bool started_ = false;
+  // Persistent mode: the child that reads the next RUN itself, and the inputs it has run.
+  pid_t liveChild_ = 0;
+  uint32_t inputsInChild_ = 0;
+  std::vector<fwb_msg> msgs_; // reused so an execution allocates nothing
+};
+
+} // namespace fuzzwb
+
+#endif

@@ -1,0 +1,179 @@
+// The one long-lived native thread per executor: it owns the fork server and runs queued jobs.
+#include "executor_thread.h"
+
+#include <signal.h>
+#include <sys/eventfd.h>
+#include <time.h>
+#include <unistd.h>
+
+#include <cerrno>
+#include <cstring>
+#include <stdexcept>
+
+namespace fuzzwb {
+namespace {
+
+uint64_t nowUs() {
+  timespec ts;
+  clock_gettime(CLOCK_MONOTONIC, &ts);
+  return uint64_t(ts.tv_sec) * 1000000u + uint64_t(ts.tv_nsec) / 1000u;
+}
+
+} // namespace
+
+ExecutorThread::ExecutorThread(ExecConfig config, std::shared_ptr<ShmRegion> shm,
+                               std::shared_ptr<Feedback> feedback, Deliver deliver)
+    : config_(std::move(config)), shm_(std::move(shm)), feedback_(std::move(feedback)),
+      deliver_(std::move(deliver)), cancelFd_(eventfd(0, EFD_CLOEXEC | EFD_NONBLOCK)) {
+  if (cancelFd_ < 0)
+    throw std::runtime_error(std::string("cannot create an eventfd: ") + std::strerror(errno));
+}
+
+ExecutorThread::~ExecutorThread() {
+  shutdown();
+  close(cancelFd_);
+}
+
+void ExecutorThread::post(Job *job) {
+  {
+    std::lock_guard<std::mutex> lock(mu_);
+    if (!finished_ && !stopping_) {
+      try {
+        // The thread starts with the first job, so an executor that is never started costs none.
+        if (!thread_.joinable())
+          thread_ = std::thread(&ExecutorThread::main, this);
+        queue_.push_back(job);
+        cv_.notify_one();
+        // stop() must not wait behind a long input: abort it, and whatever is queued before.
+        if (job->kind == JobKind::Stop)
+          signalCancel();
+        return;
+      } catch (const std::exception &e) {
+        job->failed = true;
+        job->error = std::string("cannot start the executor thread: ") + e.what();
+      }
+    }
+  }
+  if (!job->failed)
+    fail(job, "the executor is stopped");
+  else
+    deliver_(job);
+}
+
+void ExecutorThread::shutdown() {
+  {
+    std::lock_guard<std::mutex> lock(mu_);
+    stopping_ = true;
+  }
+  signalCancel();
+  cv_.notify_all();
+  if (thread_.joinable())
+    thread_.join();
+}
+
+// The eventfd stays readable from now on, so every later wait in the loop aborts at once.
+void ExecutorThread::signalCancel() {
+  const uint64_t one = 1;
+  while (write(cancelFd_, &one, sizeof(one)) < 0 && errno == EINTR) {
+  }
+}
+
+void ExecutorThread::fail(Job *job, const std::string &error) {
+  job->failed = true;
+  job->error = error;
+  deliver_(job);
+}
+
+void ExecutorThread::main() {
+  // Signals belong to Node's main thread; the target gets a clean mask from posix_spawn.
+  sigset_t all;
+  sigfillset(&all);
+  pthread_sigmask(SIG_BLOCK, &all, nullptr);
+  ExecLoop loop(config_, shm_, feedback_, cancelFd_);
+  for (;;) {
+    Job *job;
+    {
+      std::unique_lock<std::mutex> lock(mu_);
+      cv_.wait(lock, [this] { return stopping_ || !queue_.empty(); });
+      if (stopping_)
+        break;
+      job = queue_.front();
+      queue_.pop_front();
+    }
+    execute(loop, *job);
+    const bool last = job->kind == JobKind::Stop;
+    if (last) {
+      std::lock_guard<std::mutex> lock(mu_);
+      finished_ = true;
+    }
+    deliver_(job);
+    if (last)
+      break;
+  }
+  loop.shutdown();
+  std::deque<Job *> rest;
+  {
+    std::lock_guard<std::mutex> lock(mu_);
+    finished_ = true;
+    rest.swap(queue_);
+  }
+  for (Job *job : rest)
+    fail(job, "the executor was stopped");
+}
+
+void ExecutorThread::execute(ExecLoop &loop, Job &job) {
+  try {
+    switch (job.kind) {
+    case JobKind::Start:
+      job.handshake = loop.start();
+      break;
+    case JobKind::Run:
+      loop.run(job.data.data(), job.data.size(), true, job.result);
+      loop.copyOutput(job.result);
+      break;
+    case JobKind::Batch:
+    case JobKind::Repeat:
+      runInputs(loop, job);
+      break;
+    case JobKind::Stop:
+      loop.shutdown();
+      break;
+    }
+  } catch (const Cancelled &) {
+    job.failed = true;
+    job.error = "the executor was stopped";
+  } catch (const std::exception &e) {
+    job.failed = true;
+    job.error = e.what();
+  }
+}
+
+void ExecutorThread::runInputs(ExecLoop &loop, Job &job) {
+  BatchOutcome &out = job.batch;
+  const uint32_t restarts = loop.restarts();
+  const uint64_t t0 = nowUs();
+  const bool batch = job.kind == JobKind::Batch;
+  const size_t n = batch ? job.bounds.size() - 1 : job.count;
+  ExecResult res;
+  for (size_t i = 0; i < n; i++) {
+    const uint8_t *data = job.data.data();
+    size_t len = job.data.size();
+    if (batch) {
+      data += job.bounds[i];
+      len = job.bounds[i + 1] - job.bounds[i];
+    }
+    loop.run(data, len, job.feedback, res);
+    out.execs++;
+    const bool finding = res.kind != EndKind::Ok;
+    if (finding || (job.feedback && res.newCoverage)) {
+      out.findings.push_back({uint32_t(i), res});
+      loop.copyOutput(out.findings.back().result);
+    }
+    if (finding && job.stopOnFinding)
+      break;
+  }
+  out.elapsedUs = nowUs() - t0;
+  out.restarts = loop.restarts() - restarts;
+}
+
+} // namespace fuzzwb

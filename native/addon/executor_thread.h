@@ -1,0 +1,90 @@
+// The one long-lived native thread per executor: it owns the fork server and runs queued jobs.
+#ifndef FUZZWB_ADDON_EXECUTOR_THREAD_H
+#define FUZZWB_ADDON_EXECUTOR_THREAD_H
+
+#include <condition_variable>
+#include <cstdint>
+#include <deque>
+#include <functional>
+#include <memory>
+#include <mutex>
+#include <string>
+#include <thread>
+#include <vector>
+
+#include "exec_loop.h"
+
+namespace fuzzwb {
+
+enum class JobKind { Start, Run, Batch, Repeat, Stop };
+
+struct Finding {
+  uint32_t index;
+  ExecResult result;
+};
+
+struct BatchOutcome {
+  uint64_t execs = 0;
+  uint64_t elapsedUs = 0;
+  uint32_t restarts = 0;
+  std::vector<Finding> findings;
+};
+
+// A request from JS and, once the thread ran it, its answer. The addon derives from it to
+// carry its promise; this side never looks at that.
+struct Job {
+  virtual ~Job() = default;
+  JobKind kind = JobKind::Run;
+  std::vector<uint8_t> data;  // the inputs, back to back
+  std::vector<size_t> bounds; // input i is data[bounds[i], bounds[i + 1])
+  uint32_t count = 0;         // repeat: how many times
+  bool stopOnFinding = true;
+  bool feedback = false;
+
+  bool failed = false;
+  std::string error;
+  Handshake handshake;
+  ExecResult result;
+  BatchOutcome batch;
+};
+
+class ExecutorThread {
+public:
+  // deliver is called once per posted job, from the native thread (or from post() when the
+  // executor already stopped); it takes ownership of the job.
+  using Deliver = std::function<void(Job *)>;
+
+  ExecutorThread(ExecConfig config, std::shared_ptr<ShmRegion> shm,
+                 std::shared_ptr<Feedback> feedback, Deliver deliver);
+  ~ExecutorThread();
+  ExecutorThread(const ExecutorThread &) = delete;
+  ExecutorThread &operator=(const ExecutorThread &) = delete;
+
+  // Queues a job; a Stop job also aborts the running one and fails those queued before it.
+  void post(Job *job);
+  // Aborts the running job, fails the queued ones, kills the target and joins the thread.
+  void shutdown();
+
+private:
+  void main();
+  void execute(ExecLoop &loop, Job &job);
+  void runInputs(ExecLoop &loop, Job &job);
+  void fail(Job *job, const std::string &error);
+  void signalCancel();
+
+  ExecConfig config_;
+  std::shared_ptr<ShmRegion> shm_;
+  std::shared_ptr<Feedback> feedback_;
+  Deliver deliver_;
+  int cancelFd_;
+  std::mutex mu_;
+  std::condition_variable cv_;
+  std::deque<Job *> queue_;
+  bool stopping_ = false; // shutdown() asked the thread to end
+  bool finished_ = false; // the thread ran a Stop job or ended: no more jobs are taken
+  std::thread thread_;
+};
+
+} // namespace fuzzwb
+
+#endif

@@ -1,0 +1,79 @@
+// Hit-count buckets and the accumulated coverage map that decide whether an input was new.
+#include "feedback.h"
+
+#include <cstring>
+
+namespace fuzzwb {
+namespace {
+
+struct BucketTable {
+  uint8_t bits[256];
+  constexpr BucketTable() : bits() {
+    for (int c = 1; c < 256; c++)
+      bits[c] = c == 1    ? 1
+                : c == 2  ? 2
+                : c == 3  ? 4
+                : c < 8   ? 8
+                : c < 16  ? 16
+                : c < 32  ? 32
+                : c < 128 ? 64
+                          : 128;
+  }
+};
+
+constexpr BucketTable kBuckets;
+
+} // namespace
+
+uint8_t bucketBit(uint8_t count) { return kBuckets.bits[count]; }
+
+Feedback::Feedback(size_t counters) : virgin_(counters, 0) {}
+
+bool Feedback::merge(const uint8_t *counters, size_t used, size_t tailStart, size_t tailEnd) {
+  if (used > virgin_.size())
+    used = virgin_.size();
+  bool fresh = mergeRange(counters, 0, used);
+  if (tailEnd > virgin_.size())
+    tailEnd = virgin_.size();
+  if (tailStart < tailEnd && tailStart >= used)
+    fresh = mergeRange(counters, tailStart, tailEnd) || fresh;
+  return fresh;
+}
+
+// Most counters are zero after an execution: whole 8-byte words are skipped with one test, and
+// only the bytes of non-zero words are bucketed.
+bool Feedback::mergeRange(const uint8_t *counters, size_t begin, size_t end) {
+  uint8_t *virgin = virgin_.data();
+  bool fresh = false;
+  size_t i = begin;
+  for (; i < end && (i & 7) != 0; i++) {
+    const uint8_t bit = kBuckets.bits[counters[i]];
+    if (bit & ~virgin[i]) {
+      virgin[i] |= bit;
+      fresh = true;
+    }
+  }
+  for (; i + 8 <= end; i += 8) {
+    uint64_t word;
+    std::memcpy(&word, counters + i, sizeof(word));
+    if (word == 0)
+      continue;
+    for (size_t j = i; j < i + 8; j++) {
+      const uint8_t bit = kBuckets.bits[counters[j]];
+      if (bit & ~virgin[j]) {
+        virgin[j] |= bit;
+        fresh = true;
+      }
+    }
+  }
+  for (; i < end; i++) {
+    const uint8_t bit = kBuckets.bits[counters[i]];
+    if (bit & ~virgin[i]) {
+      virgin[i] |= bit;
+      fresh = true;
+    }
+  }
+  return fresh;
+}
+
+} // namespace fuzzwb

@@ -1,0 +1,33 @@
+// Hit-count buckets and the accumulated coverage map that decide whether an input was new.
+#ifndef FUZZWB_ADDON_FEEDBACK_H
+#define FUZZWB_ADDON_FEEDBACK_H
+
+#include <cstddef>
+#include <cstdint>
+#include <vector>
+
+namespace fuzzwb {
+
+// AFL's buckets: hit counts 1, 2, 3, 4-7, 8-15, 16-31, 32-127, 128+ each map to one bit.
+uint8_t bucketBit(uint8_t count);
+
+class Feedback {
+public:
+  explicit Feedback(size_t counters);
+
+  // Folds one execution's counters into the accumulated map: the ranges [0, used) and
+  // [tailStart, tailEnd) are scanned. Returns true when an edge or a bucket was new.
+  bool merge(const uint8_t *counters, size_t used, size_t tailStart, size_t tailEnd);
+
+  uint8_t *coverage() { return virgin_.data(); }
+  size_t size() const { return virgin_.size(); }
+
+private:
+  bool mergeRange(const uint8_t *counters, size_t begin, size_t end);
+
+  std::vector<uint8_t> virgin_; // OR of the bucket bits ever seen, one byte per counter
+};
+
+} // namespace fuzzwb
+
+#endif

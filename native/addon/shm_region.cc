@@ -1,0 +1,117 @@
+// The memfd shared with the target: creation, layout (struct fwb_shm) and per-input resets.
+#include "shm_region.h"
+
+#include <sys/mman.h>
+#include <unistd.h>
+
+#include <cerrno>
+#include <cstring>
+#include <stdexcept>
+
+namespace fuzzwb {
+namespace {
+
+constexpr size_t kPage = 4096;
+
+size_t pageAlign(size_t n) { return (n + kPage - 1) & ~(kPage - 1); }
+
+[[noreturn]] void fail(const char *what) {
+  throw std::runtime_error(std::string("cannot set up shared memory: ") + what + ": " +
+                           std::strerror(errno));
+}
+
+} // namespace
+
+ShmRegion::ShmRegion(uint32_t maxInputSize, uint32_t persistentMax, bool cmpEnabled) {
+  const uint32_t counters = FWB_DEFAULT_COUNTERS + FWB_GCC_SLOTS;
+  // Every region starts on a page so the runtime's and our accesses never share a line
+  // with the header fields that both sides write.
+  size_t off = pageAlign(sizeof(fwb_shm));
+  const size_t inputOff = off;
+  off = pageAlign(off + maxInputSize);
+  const size_t countersOff = off;
+  off = pageAlign(off + counters);
+  const size_t pcsOff = off;
+  off = pageAlign(off + size_t(counters) * sizeof(uint64_t));
+  const size_t modulesOff = off;
+  off = pageAlign(off + FWB_MAX_MODULES * sizeof(fwb_module));
+  const size_t cmpOff = off;
+  off = pageAlign(off + FWB_CMP_SLOTS * sizeof(fwb_cmp_slot));
+  const size_t memcmpOff = off;
+  off = pageAlign(off + FWB_MEMCMP_SLOTS * sizeof(fwb_memcmp_slot));
+  size_ = off;
+
+  fd_ = memfd_create("fuzzwb-shm", MFD_CLOEXEC);
+  if (fd_ < 0)
+    fail("memfd_create");
+  if (ftruncate(fd_, off_t(size_)) != 0) {
+    close(fd_);
+    fail("ftruncate");
+  }
+  void *map = mmap(nullptr, size_, PROT_READ | PROT_WRITE, MAP_SHARED, fd_, 0);
+  if (map == MAP_FAILED) {
+    close(fd_);
+    fail("mmap");
+  }
+  base_ = static_cast<uint8_t *>(map);
+  header_ = static_cast<fwb_shm *>(map);
+  // A fresh memfd reads as zeros, so only the non-zero fields need writing.
+  header_->magic = FWB_SHM_MAGIC;
+  header_->version = FWB_PROTOCOL_VERSION;
+  header_->header_size = sizeof(fwb_shm);
+  header_->total_size = size_;
+  header_->input_offset = inputOff;
+  header_->input_capacity = maxInputSize;
+  header_->counters_offset = countersOff;
+  header_->counters_capacity = counters;
+  header_->pcs_offset = pcsOff;
+  header_->modules_offset = modulesOff;
+  header_->modules_capacity = FWB_MAX_MODULES;
+  header_->cmp_offset = cmpOff;
+  header_->memcmp_offset = memcmpOff;
+  header_->cmp_enabled = cmpEnabled ? 1 : 0;
+  header_->persistent_max = persistentMax;
+}
+
+ShmRegion::~ShmRegion() {
+  munmap(base_, size_);
+  close(fd_);
+}
+
+uint32_t ShmRegion::countersUsed() const {
+  const uint32_t used = __atomic_load_n(&header_->counters_used, __ATOMIC_RELAXED);
+  const uint32_t limit = header_->counters_capacity - FWB_GCC_SLOTS;
+  return used < limit ? used : limit;
+}
+
+bool ShmRegion::gccMode() const { return __atomic_load_n(&header_->gcc_mode, __ATOMIC_RELAXED); }
+
+void ShmRegion::setInput(const uint8_t *data, uint32_t len, uint32_t seq) {
+  if (len > 0)
+    std::memcpy(base_ + header_->input_offset, data, len);
+  header_->input_len = len;
+  header_->exec_seq = seq;
+}
+
+void ShmRegion::zeroCounters() {
+  std::memset(counters(), 0, countersUsed());
+  if (gccMode())
+    std::memset(counters() + countersCapacity() - FWB_GCC_SLOTS, 0, FWB_GCC_SLOTS);
+}
+
+std::vector<ModuleInfo> ShmRegion::modules() const {
+  const auto *table = reinterpret_cast<const fwb_module *>(base_ + header_->modules_offset);
+  uint32_t count = __atomic_load_n(&header_->modules_count, __ATOMIC_ACQUIRE);
+  if (count > FWB_MAX_MODULES)
+    count = FWB_MAX_MODULES;
+  std::vector<ModuleInfo> out;
+  out.reserve(count);
+  for (uint32_t i = 0; i < count; i++) {
+    const fwb_module &m = table[i];
+    out.push_back({std::string(m.path, strnlen(m.path, sizeof(m.path))), m.base, m.counter_start,
+                   m.counter_count, m.flags});
+  }
+  return out;
+}
+
+} // namespace fuzzwb

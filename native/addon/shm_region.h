@@ -1,0 +1,60 @@
+// The memfd shared with the target: creation, layout (struct fwb_shm) and per-input resets.
+#ifndef FUZZWB_ADDON_SHM_REGION_H
+#define FUZZWB_ADDON_SHM_REGION_H
+
+#include <cstddef>
+#include <cstdint>
+#include <string>
+#include <vector>
+
+#include "fuzzwb_shm.h"
+
+namespace fuzzwb {
+
+struct ModuleInfo {
+  std::string path;
+  uint64_t base;
+  uint32_t counterStart;
+  uint32_t counterCount;
+  uint32_t flags;
+};
+
+class ShmRegion {
+public:
+  // Creates, sizes and maps the memfd and fills the header; throws std::runtime_error.
+  ShmRegion(uint32_t maxInputSize, uint32_t persistentMax, bool cmpEnabled);
+  ~ShmRegion();
+  ShmRegion(const ShmRegion &) = delete;
+  ShmRegion &operator=(const ShmRegion &) = delete;
+
+  int fd() const { return fd_; }
+  fwb_shm *header() const { return header_; }
+  uint8_t *counters() const { return base_ + header_->counters_offset; }
+  uint32_t countersCapacity() const { return header_->counters_capacity; }
+  uint8_t *pcs() const { return base_ + header_->pcs_offset; }
+  size_t pcsBytes() const { return size_t(header_->counters_capacity) * sizeof(uint64_t); }
+  uint8_t *cmpTable() const { return base_ + header_->cmp_offset; }
+  size_t cmpBytes() const { return FWB_CMP_SLOTS * sizeof(fwb_cmp_slot); }
+  uint32_t inputCapacity() const { return header_->input_capacity; }
+
+  // Guards handed out so far, clamped so a confused target cannot push reads past the map.
+  uint32_t countersUsed() const;
+  bool gccMode() const;
+
+  // Places the next input and its sequence number where the runtime reads them.
+  void setInput(const uint8_t *data, uint32_t len, uint32_t seq);
+  // Clears the counters the runtime may have touched: [0, counters_used) and, once gcc
+  // callbacks were seen, the hashed tail.
+  void zeroCounters();
+  std::vector<ModuleInfo> modules() const;
+
+private:
+  int fd_ = -1;
+  uint8_t *base_ = nullptr;
+  size_t size_ = 0;
+  fwb_shm *header_ = nullptr;
+};
+
+} // namespace fuzzwb
+
+#endif

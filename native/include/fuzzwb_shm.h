@@ -1,0 +1,157 @@
+/* Shared-memory layout and fork-server wire protocol between the engine's addon and the runtime
+ * linked into every target. This header is the single source of truth for both sides. */
+#ifndef FUZZWB_SHM_H
+#define FUZZWB_SHM_H
+
+#include <stdint.h>
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+/* Bumped whenever the layout or the messages change; the handshake rejects a mismatch. */
+#define FWB_PROTOCOL_VERSION 1u
+#define FWB_SHM_MAGIC 0x46555A5A57423031ull /* "FUZZWB01" */
+
+/* File descriptors the engine installs in the target before exec. Fixed numbers (as AFL does)
+ * keep the target's own descriptors out of the way. */
+#define FWB_CTL_FD 200    /* engine -> fork server (and persistent child): commands */
+#define FWB_STATUS_FD 201 /* fork server and children -> engine: status messages */
+#define FWB_SHM_FD 202    /* the memfd holding struct fwb_shm and its regions */
+
+/* Environment variable whose presence selects fork-server mode; its value is the protocol
+ * version the engine speaks. */
+#define FWB_ENV_FORKSERVER "FUZZWB_FORKSERVER"
+
+/* A marker string compiled into the runtime so the engine can tell, before starting a binary,
+ * whether it was linked with the runtime at all. */
+#define FWB_RUNTIME_MARKER "FUZZWB_RUNTIME_MARKER_v1"
+
+/* Sanitizer exit code the engine asks for through *SAN_OPTIONS, so "the sanitizer reported"
+ * is told apart from "the harness called exit(1)". */
+#define FWB_SANITIZER_EXITCODE 76
+
+/* ---- capacities (the engine may size the memfd larger; the header says what it chose) ---- */
+#define FWB_MAX_MODULES 256
+#define FWB_MODULE_PATH_MAX 512
+#define FWB_DEFAULT_COUNTERS (1u << 20) /* 1 Mi edge counters */
+#define FWB_CMP_SLOTS 4096              /* integer compare operand table */
+#define FWB_MEMCMP_SLOTS 1024           /* memcmp/strcmp operand table */
+#define FWB_MEMCMP_MAX 32               /* bytes kept of each memcmp operand */
+
+/* gcc's trace-pc has no guards: PCs are hashed into this many counters at the end of the
+ * counter array, the owning PC of a slot recorded the first time it is hit. */
+#define FWB_GCC_SLOTS (1u << 16)
+
+/* PC table entry encoding: module index + 1 in the top 16 bits, module-relative PC below.
+ * Zero means "no PC known for this counter". */
+#define FWB_PC_MODULE_SHIFT 48
+#define FWB_PC_OFFSET_MASK ((1ull << FWB_PC_MODULE_SHIFT) - 1)
+#define FWB_PC_FUNC_ENTRY_BIT (1ull << 63) /* set when the pc-table flags mark a function entry */
+#define FWB_PC_ENCODE(mod, off)                                                                    \
+  ((((uint64_t)(mod) + 1) << FWB_PC_MODULE_SHIFT) | ((off) & FWB_PC_OFFSET_MASK))
+
+struct fwb_module {
+  char path[FWB_MODULE_PATH_MAX]; /* absolute path of the executable or shared object */
+  uint64_t base;                  /* load base (dli_fbase) in the fork server's address space */
+  uint32_t counter_start;         /* index of this module's first counter */
+  uint32_t counter_count;         /* number of guards / counters of this module */
+  uint32_t flags;                 /* FWB_MODULE_* */
+  uint32_t reserved;
+};
+
+#define FWB_MODULE_PC_TABLE 1u /* the module provided a pc-table (clang) */
+#define FWB_MODULE_GCC 2u      /* PCs are hashed (gcc trace-pc) */
+#define FWB_MODULE_DLOPEN 4u   /* registered after the fork server started (in a child) */
+
+struct fwb_cmp_slot {
+  uint64_t arg1;
+  uint64_t arg2;
+  uint32_t size;  /* operand size in bytes: 1, 2, 4 or 8 */
+  uint32_t flags; /* FWB_CMP_CONST when arg1 is a compile-time constant */
+  uint64_t pc;    /* absolute PC of the comparison (for dedup; not module-relative) */
+};
+#define FWB_CMP_CONST 1u
+
+struct fwb_memcmp_slot {
+  uint32_t len1, len2; /* bytes stored, at most FWB_MEMCMP_MAX each */
+  uint64_t pc;
+  uint8_t s1[FWB_MEMCMP_MAX];
+  uint8_t s2[FWB_MEMCMP_MAX];
+};
+
+/* Header at offset 0 of the memfd. Offsets are from the start of the mapping. Fields written by
+ * the engine are set before the target starts; fields written by the runtime are marked. */
+struct fwb_shm {
+  uint64_t magic;   /* engine: FWB_SHM_MAGIC */
+  uint32_t version; /* engine: FWB_PROTOCOL_VERSION */
+  uint32_t header_size;
+  uint64_t total_size;
+
+  /* input of the next execution */
+  uint64_t input_offset;
+  uint32_t input_capacity;
+  uint32_t input_len; /* engine: length of the current input */
+
+  /* edge counters, one byte each (saturating hit counts) */
+  uint64_t counters_offset;
+  uint32_t counters_capacity; /* includes the FWB_GCC_SLOTS tail */
+  uint32_t counters_used;     /* runtime: guards handed out so far (excluding the gcc tail) */
+
+  /* one uint64 per counter, FWB_PC_ENCODE'd; filled by the runtime from pc-tables (clang) or
+   * on first hit (gcc) */
+  uint64_t pcs_offset;
+
+  /* module table */
+  uint64_t modules_offset;
+  uint32_t modules_capacity;
+  uint32_t modules_count; /* runtime */
+
+  /* comparison operands (trace-cmp); recorded only while cmp_enabled is non-zero */
+  uint64_t cmp_offset;    /* struct fwb_cmp_slot[FWB_CMP_SLOTS] */
+  uint64_t memcmp_offset; /* struct fwb_memcmp_slot[FWB_MEMCMP_SLOTS] */
+  uint32_t cmp_enabled;   /* engine */
+  uint32_t gcc_mode;      /* runtime: 1 when trace-pc (gcc) callbacks were seen */
+
+  /* result of the current execution, written by the child before it reports DONE */
+  uint32_t exec_seq; /* engine: sequence number of the current input */
+  int32_t exec_ret;  /* runtime: LLVMFuzzerTestOneInput's return value */
+  uint32_t done_seq; /* runtime: exec_seq of the last input that returned normally */
+
+  /* runtime facts, filled before HELLO */
+  uint32_t runtime_flags;  /* FWB_RT_* */
+  uint32_t persistent_max; /* engine: inputs per child (1 = fork per input) */
+  uint32_t reserved[7];
+};
+
+#define FWB_RT_ASAN 1u        /* AddressSanitizer present */
+#define FWB_RT_UBSAN 2u       /* UndefinedBehaviorSanitizer present */
+#define FWB_RT_MSAN 4u        /* MemorySanitizer present */
+#define FWB_RT_INIT_HOOK 8u   /* LLVMFuzzerInitialize was defined and ran */
+#define FWB_RT_AFTER_FORK 16u /* fuzzwb_after_fork hook defined */
+
+/* ---- wire protocol: fixed 16-byte messages (atomic pipe writes) ---- */
+struct fwb_msg {
+  uint32_t kind; /* FWB_CMD_* or FWB_MSG_* */
+  int32_t pid;
+  int32_t value; /* exit status (wait status) for EXIT, version for HELLO, count for RUN */
+  uint32_t seq;  /* exec_seq the message refers to */
+};
+
+/* engine -> fork server / persistent child, on FWB_CTL_FD */
+/* run the input in shm: the fork server forks for it, or the persistent child reads it */
+#define FWB_CMD_RUN 1u
+#define FWB_CMD_END 2u /* persistent child: exit now; fork server: shut down */
+
+/* fork server / child -> engine, on FWB_STATUS_FD */
+#define FWB_MSG_HELLO 0x10u  /* fork server ready: pid = server pid, value = protocol version */
+#define FWB_MSG_FORKED 0x11u /* a child was forked for seq: pid = child pid */
+#define FWB_MSG_DONE 0x12u   /* the child finished input seq normally (value = return value) */
+#define FWB_MSG_EXIT 0x13u   /* a child ended: pid, value = wait status (as from waitpid) */
+#define FWB_MSG_ERROR 0x14u  /* fork server could not fork: value = errno */
+
+#ifdef __cplusplus
+}
+#endif
+
+#endif /* FUZZWB_SHM_H */

@@ -1,0 +1,116 @@
+// libFuzzer-style command-line flags (-name=value): every flag, default and help text in one table.
+
+export interface FlagSpec {
+  name: string;
+  kind: 'int' | 'string';
+  default: number | string;
+  help: string;
+}
+
+/** The table. Flags of the fuzz and run commands share it, as libFuzzer's do. */
+export const FLAGS: readonly FlagSpec[] = [
+  {
+    name: 'max_total_time',
+    kind: 'int',
+    default: 0,
+    help: 'Stop after this many seconds (0 = no limit).',
+  },
+  {
+    name: 'runs',
+    kind: 'int',
+    default: 0,
+    help: 'Stop after this many executions (0 = no limit).',
+  },
+  { name: 'seed', kind: 'int', default: 0, help: 'Random seed; 0 picks one from the clock.' },
+  { name: 'max_len', kind: 'int', default: 4096, help: 'Largest input the mutator makes.' },
+  { name: 'timeout', kind: 'int', default: 1, help: 'Per-input time limit in seconds.' },
+  {
+    name: 'timeout_ms',
+    kind: 'int',
+    default: 0,
+    help: 'Per-input time limit in milliseconds (overrides -timeout).',
+  },
+  {
+    name: 'rss_limit_mb',
+    kind: 'int',
+    default: 2048,
+    help: 'Memory limit of one execution in MiB (0 = none).',
+  },
+  {
+    name: 'startup_timeout_ms',
+    kind: 'int',
+    default: 10000,
+    help: 'How long the target may take to start its fork server (includes LLVMFuzzerInitialize).',
+  },
+  {
+    name: 'persistent',
+    kind: 'int',
+    default: 1,
+    help: 'Inputs per child process: 1 forks a fresh child for every input.',
+  },
+  {
+    name: 'artifact_prefix',
+    kind: 'string',
+    default: '',
+    help: 'Where crash-, timeout- and oom- files are written (a directory ends in /).',
+  },
+  { name: 'print_final_stats', kind: 'int', default: 1, help: 'Print stat:: lines at the end.' },
+  { name: 'help', kind: 'int', default: 0, help: 'Print this help.' },
+];
+
+export type FlagValues = Record<string, number | string>;
+
+export interface ParsedArgs {
+  flags: FlagValues;
+  positional: string[];
+}
+
+/** Thrown for a command line that cannot be used; its message is the one line to print. */
+export class UsageError extends Error {
+  override readonly name = 'UsageError';
+}
+
+/** Parses `-name=value` flags (also `-name value`-free `-help`) and positional arguments. */
+export function parseArgs(argv: readonly string[], table: readonly FlagSpec[] = FLAGS): ParsedArgs {
+  const flags: FlagValues = {};
+  for (const f of table) flags[f.name] = f.default;
+  const positional: string[] = [];
+  for (const arg of argv) {
+    if (!arg.startsWith('-') || arg === '-') {
+      positional.push(arg);
+      continue;
+    }
+    const body = arg.replace(/^--?/, '');
+    const eq = body.indexOf('=');
+    const name = eq < 0 ? body : body.slice(0, eq);
+    const raw = eq < 0 ? '1' : body.slice(eq + 1);
+    const spec = table.find((f) => f.name === name);
+    if (spec === undefined) throw new UsageError(`unknown flag: -${name} (see -help=1)`);
+    if (spec.kind === 'int') {
+      if (!/^-?\d+$/.test(raw)) throw new UsageError(`-${name} takes a whole number, not "${raw}"`);
+      flags[name] = Number(raw);
+    } else {
+      flags[name] = raw;
+    }
+  }
+  return { flags, positional };
+}
+
+/** An int flag's value (the table guarantees its type). */
+export function intFlag(flags: FlagValues, name: string): number {
+  const v = flags[name];
+  return typeof v === 'number' ? v : Number(v);
+}
+
+export function stringFlag(flags: FlagValues, name: string): string {
+  const v = flags[name];
+  return typeof v === 'string' ? v : String(v);
+}
+
+/** Help text listing every flag with its default. */
+export function flagsHelp(table: readonly FlagSpec[] = FLAGS): string {
+  const width = Math.max(...table.map((f) => f.name.length)) + 2;
+  return table
+    .map((f) => ` -${f.name.padEnd(width)}${String(f.default).padEnd(8)}${f.help}`)
+    .join('\n');
+}

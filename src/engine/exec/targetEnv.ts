@@ -1,0 +1,68 @@
+// Composes the environment a target runs in: fork-server switch and sanitizer options.
+
+/** Exit code the sanitizers are asked to use (FWB_SANITIZER_EXITCODE in fuzzwb_shm.h). */
+export const SANITIZER_EXITCODE = 76;
+
+/** Protocol version the engine speaks (FWB_PROTOCOL_VERSION in fuzzwb_shm.h). */
+export const PROTOCOL_VERSION = 1;
+
+export interface TargetEnvOptions {
+  /** The environment to start from (normally process.env). */
+  base: Record<string, string | undefined>;
+  /** Absolute path of llvm-symbolizer, when one was found. */
+  symbolizer?: string | undefined;
+  /** Largest single allocation in MiB before the sanitizer reports out-of-memory; 0 = no limit. */
+  mallocLimitMb: number;
+  /** Start the fork server (engine) or not (reproduce in a plain process). */
+  forkServer: boolean;
+}
+
+/** Options we need for classification; the user's own options come after ours and win. */
+function sanitizerDefaults(mallocLimitMb: number): Record<string, string> {
+  const common = `exitcode=${SANITIZER_EXITCODE}`;
+  const asan = [
+    common,
+    'abort_on_error=0',
+    'handle_abort=1',
+    'handle_segv=1',
+    'handle_sigbus=1',
+    'handle_sigfpe=1',
+    'handle_sigill=1',
+    'detect_leaks=0',
+    'allocator_may_return_null=0',
+    'symbolize=1',
+    'detect_odr_violation=0',
+  ];
+  if (mallocLimitMb > 0) asan.push(`max_allocation_size_mb=${mallocLimitMb}`);
+  return {
+    ASAN_OPTIONS: asan.join(':'),
+    UBSAN_OPTIONS: `${common}:halt_on_error=1:print_stacktrace=1:symbolize=1`,
+    MSAN_OPTIONS: `${common}:symbolize=1`,
+    LSAN_OPTIONS: `${common}`,
+  };
+}
+
+/** Joins our options with the user's: sanitizers parse left to right, so the user's last word wins. */
+function mergeOptions(ours: string, theirs: string | undefined): string {
+  if (theirs === undefined || theirs.trim() === '') return ours;
+  return `${ours}:${theirs}`;
+}
+
+/** The complete environment of a target process. */
+export function targetEnv(opts: TargetEnvOptions): Record<string, string> {
+  const env: Record<string, string> = {};
+  for (const [k, v] of Object.entries(opts.base)) {
+    if (v !== undefined) env[k] = v;
+  }
+  for (const [name, ours] of Object.entries(sanitizerDefaults(opts.mallocLimitMb))) {
+    env[name] = mergeOptions(ours, opts.base[name]);
+  }
+  if (opts.symbolizer !== undefined && env.ASAN_SYMBOLIZER_PATH === undefined) {
+    env.ASAN_SYMBOLIZER_PATH = opts.symbolizer;
+    env.UBSAN_SYMBOLIZER_PATH ??= opts.symbolizer;
+    env.MSAN_SYMBOLIZER_PATH ??= opts.symbolizer;
+  }
+  if (opts.forkServer) env.FUZZWB_FORKSERVER = String(PROTOCOL_VERSION);
+  else delete env.FUZZWB_FORKSERVER;
+  return env;
+}

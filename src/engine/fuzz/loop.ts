@@ -1,0 +1,169 @@
+// The coverage-guided fuzzing loop: pick an input, mutate a batch, run it natively, keep what is new.
+import type { BatchOptions, BatchResult, BatchFinding } from '../native/types';
+import { mutate } from './mutator';
+import type { Rng } from './rng';
+
+/** What the loop needs of an executor; tests pass a fake. */
+export interface LoopExecutor {
+  runBatch(inputs: Buffer[], opts?: BatchOptions): Promise<BatchResult>;
+  /** Accumulated coverage, one byte per counter. */
+  coverage(): Buffer;
+}
+
+export interface LoopOptions {
+  rng: Rng;
+  maxLen: number;
+  dictionary: readonly Buffer[];
+  /** Stop after this many milliseconds (0 = no limit). */
+  maxTotalTimeMs: number;
+  /** Stop after this many executions (0 = no limit). */
+  maxRuns: number;
+  /** Wall time one batch should take; the batch size adapts to it. */
+  batchTargetMs: number;
+  now?: () => number;
+}
+
+export interface LoopStats {
+  execs: number;
+  corpus: number;
+  /** Counters that were ever hit. */
+  cov: number;
+  elapsedMs: number;
+  execsPerSec: number;
+}
+
+export interface LoopEvents {
+  /** An input reached new coverage; it is already in the corpus. */
+  onNew(input: Buffer, stats: LoopStats): void;
+  /** A run that did not end ok. Return true to keep fuzzing. */
+  onFinding(input: Buffer, result: BatchFinding, stats: LoopStats): boolean | Promise<boolean>;
+  /** Called after every batch. */
+  onPulse?(stats: LoopStats): void;
+}
+
+export type LoopEnd = 'finding' | 'time' | 'runs' | 'stopped';
+
+export class FuzzLoop {
+  private readonly corpus: Buffer[] = [];
+  private execs = 0;
+  private batchSize = 16;
+  private stopRequested = false;
+  private readonly started: number;
+  private readonly now: () => number;
+
+  constructor(
+    private readonly exec: LoopExecutor,
+    private readonly opts: LoopOptions,
+    private readonly events: LoopEvents,
+  ) {
+    this.now = opts.now ?? (() => performance.now());
+    this.started = this.now();
+  }
+
+  /** Asks the loop to end after the batch that is running. */
+  stop(): void {
+    this.stopRequested = true;
+  }
+
+  stats(): LoopStats {
+    const elapsedMs = this.now() - this.started;
+    let cov = 0;
+    for (const b of this.exec.coverage()) if (b !== 0) cov++;
+    return {
+      execs: this.execs,
+      corpus: this.corpus.length,
+      cov,
+      elapsedMs,
+      execsPerSec: elapsedMs > 0 ? Math.round((this.execs * 1000) / elapsedMs) : 0,
+    };
+  }
+
+  /** Runs the seeds, then mutates until a finding, the time or run limit, or stop(). */
+  async run(seeds: readonly Buffer[]): Promise<LoopEnd> {
+    const initial = seeds.length > 0 ? [...seeds] : [Buffer.alloc(0)];
+    const first = await this.runInputs(
+      initial.map((s) => s.subarray(0, this.opts.maxLen)),
+      true,
+    );
+    if (first !== undefined) return first;
+    if (this.corpus.length === 0) this.corpus.push(initial[0] ?? Buffer.alloc(0));
+    for (;;) {
+      const end = this.limitReached();
+      if (end !== undefined) return end;
+      const batch: Buffer[] = [];
+      const n = this.remainingRuns(this.batchSize);
+      for (let i = 0; i < n; i++) batch.push(this.nextInput());
+      const t0 = this.now();
+      const ended = await this.runInputs(batch, false);
+      if (ended !== undefined) return ended;
+      this.adaptBatch(this.now() - t0, n);
+      this.events.onPulse?.(this.stats());
+    }
+  }
+
+  private limitReached(): LoopEnd | undefined {
+    if (this.stopRequested) return 'stopped';
+    if (this.opts.maxRuns > 0 && this.execs >= this.opts.maxRuns) return 'runs';
+    if (this.opts.maxTotalTimeMs > 0 && this.now() - this.started >= this.opts.maxTotalTimeMs) {
+      return 'time';
+    }
+    return undefined;
+  }
+
+  private remainingRuns(n: number): number {
+    return this.opts.maxRuns > 0 ? Math.max(1, Math.min(n, this.opts.maxRuns - this.execs)) : n;
+  }
+
+  /** Recent discoveries are mutated more often: they sit at the frontier of coverage. */
+  private nextInput(): Buffer {
+    const rng = this.opts.rng;
+    const c = this.corpus;
+    const pick = (): Buffer => {
+      const recent = Math.min(c.length, 8);
+      const i = rng.oneIn(2) ? c.length - 1 - rng.below(recent) : rng.below(c.length);
+      return c[i] ?? Buffer.alloc(0);
+    };
+    const parent = pick();
+    const other = c.length > 1 ? pick() : undefined;
+    return mutate(
+      parent,
+      rng,
+      { maxLen: this.opts.maxLen, dictionary: this.opts.dictionary },
+      other,
+    );
+  }
+
+  /** Keeps a batch near batchTargetMs so stop requests and status lines stay timely. */
+  private adaptBatch(ms: number, n: number): void {
+    if (ms <= 0) {
+      this.batchSize = Math.min(this.batchSize * 2, 4096);
+      return;
+    }
+    const perExec = ms / n;
+    const want = Math.round(this.opts.batchTargetMs / perExec);
+    this.batchSize = Math.max(1, Math.min(4096, want));
+  }
+
+  private async runInputs(inputs: Buffer[], seeding: boolean): Promise<LoopEnd | undefined> {
+    const res = await this.exec.runBatch(inputs, { feedback: true, stopOnFinding: true });
+    this.execs += res.execs;
+    for (const f of res.findings) {
+      const input = inputs[f.index] ?? Buffer.alloc(0);
+      if (f.kind === 'ok') {
+        if (f.newCoverage || (seeding && this.corpus.length === 0)) {
+          this.corpus.push(input);
+          this.events.onNew(input, this.stats());
+        }
+        continue;
+      }
+      const keepGoing = await this.events.onFinding(input, f, this.stats());
+      if (!keepGoing) return 'finding';
+    }
+    if (seeding) {
+      // Seeds the batch skipped after a finding are run again in a later batch.
+      const rest = inputs.slice(res.execs);
+      if (rest.length > 0) return this.runInputs(rest, true);
+    }
+    return undefined;
+  }
+}

@@ -1,0 +1,61 @@
+// The fuzzwb command line: the engine run headless (CI, machines without VS Code).
+import { TargetError } from './exec/executor';
+import { EXIT } from './cli/exitCodes';
+import { flagsHelp, parseArgs, UsageError } from './cli/flags';
+import { fuzzCommand } from './cli/fuzzCommand';
+import { runCommand } from './cli/runCommand';
+
+const USAGE = `usage: fuzzwb <command> [arguments] [-flag=value ...]
+
+commands:
+  fuzz TARGET [CORPUS_DIR...]   fuzz TARGET; new inputs go to the first corpus directory
+  run TARGET FILE...            run each input once in a fresh child, print how it ended (JSON lines)
+  help                          print this help
+
+TARGET is a harness (LLVMFuzzerTestOneInput) built with fuzzwb-cc / fuzzwb-c++.
+
+flags:
+${flagsHelp()}
+
+exit codes: 0 nothing found, 1 error, 2 bad usage, 70 timeout, 71 out of memory, 77 crash`;
+
+async function main(argv: string[]): Promise<number> {
+  const [command, ...rest] = argv;
+  if (
+    command === undefined ||
+    command === 'help' ||
+    command === '-help' ||
+    command === '--help' ||
+    command === '-h'
+  ) {
+    process.stdout.write(`${USAGE}\n`);
+    return command === undefined ? EXIT.usage : EXIT.ok;
+  }
+  const args = parseArgs(rest);
+  if (args.flags.help !== 0) {
+    process.stdout.write(`${USAGE}\n`);
+    return EXIT.ok;
+  }
+  switch (command) {
+    case 'fuzz':
+      return fuzzCommand(args);
+    case 'run':
+      return runCommand(args);
+    default:
+      throw new UsageError(`unknown command: ${command} (see fuzzwb help)`);
+  }
+}
+
+main(process.argv.slice(2)).then(
+  (code) => {
+    process.exitCode = code;
+  },
+  (err: unknown) => {
+    const usage = err instanceof UsageError;
+    const known = usage || err instanceof TargetError;
+    const msg =
+      err instanceof Error ? (known ? err.message : (err.stack ?? err.message)) : String(err);
+    process.stderr.write(`fuzzwb: ${msg}\n`);
+    process.exitCode = usage ? EXIT.usage : EXIT.error;
+  },
+);

@@ -1,0 +1,138 @@
+// Types of the native addon (native/addon): the one contract between the engine and C++.
+
+/** How the executor starts and supervises one target's fork server. */
+export interface ExecutorOptions {
+  /** Absolute path of the target binary (linked with native/runtime). */
+  target: string;
+  /** argv[1..] passed to the target. */
+  args: string[];
+  /**
+   * The complete environment of the target (the engine composes it, see exec/targetEnv).
+   * FUZZWB_FORKSERVER is added when it is missing.
+   */
+  env: Record<string, string>;
+  cwd?: string;
+  /**
+   * Per-input time limit; the child is killed with SIGKILL past it. A sanitizer report that
+   * started before the limit is given up to 10 s more to finish (symbolizing is slow) and the
+   * end is classified by that report.
+   */
+  timeoutMs: number;
+  /** Resident-set limit of a child in MiB; 0 disables the check. */
+  rssLimitMb: number;
+  /** Inputs per child: 1 forks a fresh child per input, N > 1 is persistent mode. */
+  persistent: number;
+  /** Bytes of each execution's stdout+stderr kept (the tail; the head is dropped first). */
+  outputLimit: number;
+  /** How long the fork server may take to say HELLO (includes LLVMFuzzerInitialize). */
+  handshakeTimeoutMs: number;
+  /** Largest input the shared memory holds. */
+  maxInputSize: number;
+  /** Record trace-cmp operands in shared memory. */
+  cmp: boolean;
+}
+
+/** One instrumented module (the executable or a shared object) as the runtime registered it. */
+export interface ModuleInfo {
+  path: string;
+  /** Load base in the fork server's address space. */
+  base: bigint;
+  counterStart: number;
+  counterCount: number;
+  /** FWB_MODULE_* bits from native/include/fuzzwb_shm.h. */
+  flags: number;
+}
+
+export interface Handshake {
+  serverPid: number;
+  protocolVersion: number;
+  /** FWB_RT_* bits: which sanitizers are present, which hooks the harness defines. */
+  runtimeFlags: number;
+  countersUsed: number;
+  modules: ModuleInfo[];
+}
+
+/**
+ * How one execution ended.
+ * - ok: the harness returned;
+ * - crash: killed by a signal with no sanitizer report;
+ * - sanitizer: a sanitizer reported (its exit code, or its report in the output);
+ * - timeout: past timeoutMs, killed by the executor;
+ * - oom: past rssLimitMb, or the sanitizer reported out-of-memory;
+ * - exit: the harness exited by itself (exit(), _exit()) with the given code;
+ * - server-died: the fork server itself went away while this input ran.
+ */
+export type EndKind = 'ok' | 'crash' | 'sanitizer' | 'timeout' | 'oom' | 'exit' | 'server-died';
+
+export interface ExecResult {
+  kind: EndKind;
+  /** Terminating signal, 0 when none. */
+  signal: number;
+  /** Exit code, -1 when the child did not exit by itself. */
+  exitCode: number;
+  /** Captured stdout+stderr of this execution (a bounded tail). */
+  output: Buffer;
+  /** True when bytes were dropped from the front of output. */
+  outputTruncated: boolean;
+  /** Wall time from RUN to the result, in microseconds. */
+  durationUs: number;
+  /** LLVMFuzzerTestOneInput's return value (ok only). */
+  ret: number;
+  /** The input reached an edge or hit-count bucket not seen before (feedback on). */
+  newCoverage: boolean;
+  /** Pid of the child that ran it. */
+  pid: number;
+}
+
+export interface BatchOptions {
+  /** Stop at the first end that is not ok. Default true. */
+  stopOnFinding?: boolean;
+  /** Compare each execution's counters with the executor's accumulated coverage. Default false. */
+  feedback?: boolean;
+}
+
+export interface BatchFinding extends ExecResult {
+  /** Index of the input in the batch. */
+  index: number;
+}
+
+export interface BatchResult {
+  /** Executions performed (a batch stopped early performs fewer than it was given). */
+  execs: number;
+  elapsedUs: number;
+  /** Every end that is not ok, and every ok input with new coverage when feedback is on. */
+  findings: BatchFinding[];
+  /** Times the fork server was restarted during the batch. */
+  restarts: number;
+}
+
+/** The executor class exported by the addon. */
+export interface NativeExecutor {
+  start(): Promise<Handshake>;
+  /** Runs one input; feedback is always on (newCoverage is set, coverage() grows). */
+  run(input: Buffer): Promise<ExecResult>;
+  runBatch(inputs: Buffer[], opts?: BatchOptions): Promise<BatchResult>;
+  /** Benchmark helper: runs one input count times natively, no feedback, stopping at a finding. */
+  repeat(input: Buffer, count: number): Promise<BatchResult>;
+  /** Zero-copy view of the shared edge counters of the last execution. */
+  counters(): Buffer;
+  /** Zero-copy view of the PC table (one little-endian uint64 per counter, FWB_PC_ENCODE'd). */
+  pcs(): Buffer;
+  /** Zero-copy view of the accumulated coverage (one byte per counter: OR of hit buckets). */
+  coverage(): Buffer;
+  /** Zero-copy view of the trace-cmp slots (struct fwb_cmp_slot[]). */
+  cmpTable(): Buffer;
+  modules(): ModuleInfo[];
+  /**
+   * Kills the target and ends the native thread; an input still running and calls queued
+   * before it reject with "the executor was stopped". The views above keep their memory alive
+   * for as long as they are referenced (under Electron's V8 sandbox they are copies instead).
+   */
+  stop(): Promise<void>;
+}
+
+export interface NativeAddon {
+  Executor: new (opts: ExecutorOptions) => NativeExecutor;
+  /** Protocol version the addon speaks (FWB_PROTOCOL_VERSION). */
+  protocolVersion: number;
+}

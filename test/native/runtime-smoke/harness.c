@@ -1,0 +1,81 @@
+/* Test harness for the runtime smoke test: each first byte selects a behaviour to check. */
+#include <dlfcn.h>
+#include <stdint.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+static int init_ran;
+static int after_fork_calls;
+static int calls;
+
+int LLVMFuzzerInitialize(int *argc, char ***argv) {
+  (void)argc;
+  (void)argv;
+  init_ran = 1;
+  return 0;
+}
+
+void fuzzwb_after_fork(void) { after_fork_calls++; }
+
+/* Nested branches so that longer matching prefixes reach more edges. */
+static int prefix_depth(const uint8_t *d, size_t n) {
+  if (n > 1 && d[1] == 'U') {
+    if (n > 2 && d[2] == 'Z') {
+      if (n > 3 && d[3] == 'Z')
+        return 3;
+      return 2;
+    }
+    return 1;
+  }
+  return 0;
+}
+
+static int run_plugin(const uint8_t *d, size_t n) {
+  const char *path = getenv("FUZZWB_TEST_PLUGIN");
+  void *lib = path ? dlopen(path, RTLD_NOW) : NULL;
+  int (*fn)(const uint8_t *, size_t) =
+      lib ? (int (*)(const uint8_t *, size_t))dlsym(lib, "plugin_run") : NULL;
+  return fn ? fn(d, n) : -100;
+}
+
+int LLVMFuzzerTestOneInput(const uint8_t *d, size_t n) {
+  calls++;
+  if (n == 0)
+    return 0;
+  uint32_t word = 0;
+  switch (d[0]) {
+  case 'F':
+    return prefix_depth(d, n);
+  case 'N':
+    return calls;
+  case 'H':
+    return after_fork_calls * 100 + init_ran;
+  case 'O':
+    return d[n]; /* one past the exact-size copy: a heap-buffer-overflow under ASan */
+  case 'U':
+    return d[-1]; /* one before the input: ASan's poisoned window reports it */
+  case 'S':
+    *(volatile int *)(uintptr_t)16 = 1;
+    return 0;
+  case 'A':
+    abort();
+  case 'E':
+    exit(3);
+  case 'T':
+    __builtin_trap();
+  case 'M':
+    return n >= 10 && memcmp(d + 1, "MAGICWORD", 9) == 0 ? 7 : 0;
+  case 'C':
+    if (n >= 5)
+      memcpy(&word, d + 1, 4);
+    return word == 0x46555A5Au ? 8 : 0;
+  case 'W':
+    sleep(30); /* outlives its fork server unless PR_SET_PDEATHSIG kills it */
+    return 0;
+  case 'D':
+    return run_plugin(d, n);
+  default:
+    return 0;
+  }
+}

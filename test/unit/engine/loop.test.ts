@@ -1,0 +1,132 @@
+// Unit tests of the fuzzing loop against a fake executor whose "target" is a magic-byte check.
+import assert from 'node:assert/strict';
+import { test } from 'node:test';
+import { FuzzLoop, type LoopExecutor } from '../../../src/engine/fuzz/loop';
+import { createRng } from '../../../src/engine/fuzz/rng';
+import type {
+  BatchFinding,
+  BatchOptions,
+  BatchResult,
+  ExecResult,
+} from '../../../src/engine/native/types';
+
+const MAGIC = [0x46, 0x5a, 0x21]; // "FZ!"
+
+/** Edge i is hit when the input starts with the first i magic bytes; all three crash. */
+class FakeTarget implements LoopExecutor {
+  readonly acc = Buffer.alloc(8);
+  execs = 0;
+  batches: number[] = [];
+
+  runBatch(inputs: Buffer[], opts?: BatchOptions): Promise<BatchResult> {
+    this.batches.push(inputs.length);
+    const findings: BatchFinding[] = [];
+    let execs = 0;
+    for (const [index, input] of inputs.entries()) {
+      execs++;
+      this.execs++;
+      let depth = 0;
+      while (depth < MAGIC.length && input[depth] === MAGIC[depth]) depth++;
+      const base: ExecResult = {
+        kind: 'ok',
+        signal: 0,
+        exitCode: 0,
+        output: Buffer.alloc(0),
+        outputTruncated: false,
+        durationUs: 1,
+        ret: 0,
+        newCoverage: false,
+        pid: 1,
+      };
+      if (depth === MAGIC.length) {
+        findings.push({ ...base, kind: 'crash', signal: 11, exitCode: -1, index });
+        if (opts?.stopOnFinding !== false) break;
+        continue;
+      }
+      let fresh = false;
+      for (let e = 0; e <= depth; e++) {
+        if (this.acc[e] === 0) fresh = true;
+        this.acc[e] = 1;
+      }
+      if (fresh && opts?.feedback === true) findings.push({ ...base, newCoverage: true, index });
+    }
+    return Promise.resolve({ execs, elapsedUs: execs, findings, restarts: 0 });
+  }
+
+  coverage(): Buffer {
+    return this.acc;
+  }
+}
+
+function loopFor(
+  fake: FakeTarget,
+  seed: number,
+  maxRuns: number,
+  onFinding: () => boolean = () => false,
+) {
+  const news: Buffer[] = [];
+  const crashes: Buffer[] = [];
+  const loop = new FuzzLoop(
+    fake,
+    {
+      rng: createRng(seed),
+      maxLen: 16,
+      dictionary: [],
+      maxTotalTimeMs: 0,
+      maxRuns,
+      batchTargetMs: 50,
+    },
+    {
+      onNew: (i) => news.push(i),
+      onFinding: (i) => {
+        crashes.push(i);
+        return onFinding();
+      },
+    },
+  );
+  return { loop, news, crashes };
+}
+
+test('coverage feedback walks the magic bytes one at a time and stops at the crash', async () => {
+  const fake = new FakeTarget();
+  const { loop, news, crashes } = loopFor(fake, 1234, 2_000_000);
+  const end = await loop.run([Buffer.from('seed')]);
+  assert.equal(end, 'finding');
+  assert.equal(crashes.length, 1);
+  assert.deepEqual([...crashes[0]!.subarray(0, 3)], MAGIC);
+  assert.ok(news.length >= 3, `corpus grew by ${news.length}`);
+  assert.equal(loop.stats().cov, 3);
+  assert.ok(fake.execs < 2_000_000);
+});
+
+test('the run limit is honoured exactly and ends with "runs"', async () => {
+  const fake = new FakeTarget();
+  const { loop } = loopFor(fake, 7, 100);
+  fake.runBatch = (inputs) => {
+    fake.execs += inputs.length;
+    return Promise.resolve({ execs: inputs.length, elapsedUs: 1, findings: [], restarts: 0 });
+  };
+  assert.equal(await loop.run([]), 'runs');
+  assert.equal(fake.execs, 100);
+});
+
+test('stop() ends the loop after the running batch', async () => {
+  const fake = new FakeTarget();
+  const { loop } = loopFor(fake, 7, 0);
+  let calls = 0;
+  fake.runBatch = (inputs) => {
+    if (++calls === 3) loop.stop();
+    return Promise.resolve({ execs: inputs.length, elapsedUs: 1, findings: [], restarts: 0 });
+  };
+  assert.equal(await loop.run([Buffer.from('a')]), 'stopped');
+  assert.equal(calls, 3);
+});
+
+test('seeds are run first and a finding among them is reported', async () => {
+  const fake = new FakeTarget();
+  const { loop, crashes } = loopFor(fake, 1, 0);
+  const end = await loop.run([Buffer.from('abc'), Buffer.from([...MAGIC, 0])]);
+  assert.equal(end, 'finding');
+  assert.equal(crashes.length, 1);
+  assert.equal(fake.execs, 2);
+});

@@ -1,0 +1,43 @@
+// Unit tests of the target environment composition.
+import assert from 'node:assert/strict';
+import { test } from 'node:test';
+import { SANITIZER_EXITCODE, targetEnv } from '../../../src/engine/exec/targetEnv';
+
+test('fork-server switch and our sanitizer options are set', () => {
+  const env = targetEnv({ base: { PATH: '/bin' }, mallocLimitMb: 512, forkServer: true });
+  assert.equal(env.FUZZWB_FORKSERVER, '1');
+  assert.equal(env.PATH, '/bin');
+  assert.match(env.ASAN_OPTIONS ?? '', new RegExp(`exitcode=${SANITIZER_EXITCODE}`));
+  assert.match(env.ASAN_OPTIONS ?? '', /max_allocation_size_mb=512/);
+  assert.match(env.UBSAN_OPTIONS ?? '', /halt_on_error=1/);
+});
+
+test("the user's own options come last so they win", () => {
+  const env = targetEnv({
+    base: { ASAN_OPTIONS: 'detect_leaks=1' },
+    mallocLimitMb: 0,
+    forkServer: true,
+  });
+  const opts = env.ASAN_OPTIONS ?? '';
+  assert.ok(opts.endsWith(':detect_leaks=1'));
+  assert.ok(opts.indexOf('detect_leaks=0') < opts.indexOf('detect_leaks=1'));
+  assert.doesNotMatch(opts, /max_allocation_size_mb/);
+});
+
+test('reproduce mode drops the fork-server switch; symbolizer is set unless the user set one', () => {
+  const env = targetEnv({
+    base: { FUZZWB_FORKSERVER: '1' },
+    symbolizer: '/usr/bin/llvm-symbolizer-19',
+    mallocLimitMb: 0,
+    forkServer: false,
+  });
+  assert.equal(env.FUZZWB_FORKSERVER, undefined);
+  assert.equal(env.ASAN_SYMBOLIZER_PATH, '/usr/bin/llvm-symbolizer-19');
+  const mine = targetEnv({
+    base: { ASAN_SYMBOLIZER_PATH: '/opt/sym' },
+    symbolizer: '/usr/bin/x',
+    mallocLimitMb: 0,
+    forkServer: true,
+  });
+  assert.equal(mine.ASAN_SYMBOLIZER_PATH, '/opt/sym');
+});
