@@ -3,10 +3,12 @@
 set -euo pipefail
 cd "$(dirname "${BASH_SOURCE[0]}")/.."
 
-# clang-19 and its runtime build and instrument targets; afl++ is the comparison baseline;
-# g++, make, python3 and cmake build the addon and the examples.
+# clang-19 and its runtime build and instrument targets; afl++ is the benchmarks' peer, and
+# its afl-clang-fast is clang-14, whose ASan runtime is libclang-rt-14-dev; g++, make, python3,
+# cmake and meson build the addon, the examples and the build-system tests.
 readonly DEBIAN_PACKAGES=(
-  clang-19 llvm-19 lld-19 libclang-rt-19-dev clang-format-19 afl++ g++ make python3 cmake
+  clang-19 llvm-19 lld-19 libclang-rt-19-dev clang-format-19 afl++ libclang-rt-14-dev
+  g++ make python3 cmake meson
 )
 
 fail() {

@@ -82,6 +82,7 @@ interface Scan {
   languageForced: boolean;
 }
 
+/** True when `arg` makes the command line a question to the compiler: nothing is built. */
 function isQuery(argv: readonly string[], arg: string): boolean {
   if (QUERY_FLAGS.has(arg) || arg.startsWith('-print-') || arg.startsWith('--print-')) return true;
   if (arg === '-v') return argv.length === 1;
@@ -100,6 +101,7 @@ function stripFuzzer(arg: string): { arg: string | null; noLink: boolean } {
   return { arg: rest.length > 0 ? `${arg.slice(0, eq + 1)}${rest.join(',')}` : null, noLink };
 }
 
+/** True for a file name the driver compiles (by extension) rather than passes to the linker. */
 function isSourcePath(path: string): boolean {
   const dot = path.lastIndexOf('.');
   if (dot < 0 || dot < path.lastIndexOf('/')) return false;

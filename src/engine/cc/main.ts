@@ -25,7 +25,7 @@ function runWrapper(language: Language, argv: readonly string[]): never {
   const nested = process.env[NESTED_VARIABLE];
   if (nested !== undefined) {
     throw new WrapperError(
-      `the real compiler ${nested} ran the wrapper again; check FUZZWB_CC/PATH`,
+      `the real compiler ${nested} ran the wrapper again; check FUZZWB_CC, FUZZWB_CXX and PATH`,
     );
   }
   const options = readOptions(process.env, __dirname);
