@@ -146,17 +146,20 @@ export class FuzzLoop {
 
   private async runInputs(inputs: Buffer[], seeding: boolean): Promise<LoopEnd | undefined> {
     const res = await this.exec.runBatch(inputs, { feedback: true, stopOnFinding: true });
+    const before = this.execs;
     this.execs += res.execs;
+    // Events report the execution count at the input itself, as libFuzzer's status lines do.
+    const statsAt = (index: number): LoopStats => ({ ...this.stats(), execs: before + index + 1 });
     for (const f of res.findings) {
       const input = inputs[f.index] ?? Buffer.alloc(0);
       if (f.kind === 'ok') {
         if (f.newCoverage || (seeding && this.corpus.length === 0)) {
           this.corpus.push(input);
-          this.events.onNew(input, this.stats());
+          this.events.onNew(input, statsAt(f.index));
         }
         continue;
       }
-      const keepGoing = await this.events.onFinding(input, f, this.stats());
+      const keepGoing = await this.events.onFinding(input, f, statsAt(f.index));
       if (!keepGoing) return 'finding';
     }
     if (seeding) {

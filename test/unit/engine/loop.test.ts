@@ -65,6 +65,7 @@ function loopFor(
   onFinding: () => boolean = () => false,
 ) {
   const news: Buffer[] = [];
+  const newAt: number[] = [];
   const crashes: Buffer[] = [];
   const loop = new FuzzLoop(
     fake,
@@ -77,20 +78,32 @@ function loopFor(
       batchTargetMs: 50,
     },
     {
-      onNew: (i) => news.push(i),
+      onNew: (i, s) => {
+        news.push(i);
+        newAt.push(s.execs);
+      },
       onFinding: (i) => {
         crashes.push(i);
         return onFinding();
       },
     },
   );
-  return { loop, news, crashes };
+  return { loop, news, newAt, crashes };
 }
 
 test('coverage feedback walks the magic bytes one at a time and stops at the crash', async () => {
   const fake = new FakeTarget();
-  const { loop, news, crashes } = loopFor(fake, 1234, 2_000_000);
+  const { loop, news, newAt, crashes } = loopFor(fake, 1234, 2_000_000);
   const end = await loop.run([Buffer.from('seed')]);
+  assert.deepEqual(
+    newAt,
+    [...newAt].sort((a, b) => a - b),
+    'status counts rise',
+  );
+  assert.ok(
+    new Set(newAt).size === newAt.length,
+    'each discovery is reported at its own execution',
+  );
   assert.equal(end, 'finding');
   assert.equal(crashes.length, 1);
   assert.deepEqual([...crashes[0]!.subarray(0, 3)], MAGIC);
