@@ -3,6 +3,7 @@ import { TargetError } from './exec/executor';
 import { EXIT } from './cli/exitCodes';
 import { flagsHelp, parseArgs, UsageError } from './cli/flags';
 import { fuzzCommand } from './cli/fuzzCommand';
+import { minimizeCommand } from './cli/minimizeCommand';
 import { runCommand } from './cli/runCommand';
 
 const USAGE = `usage: fuzzwb <command> [arguments] [-flag=value ...]
@@ -10,6 +11,7 @@ const USAGE = `usage: fuzzwb <command> [arguments] [-flag=value ...]
 commands:
   fuzz TARGET [CORPUS_DIR...]   fuzz TARGET; new inputs go to the first corpus directory
   run TARGET FILE...            run each input once in a fresh child, print how it ended (JSON lines)
+  minimize TARGET CRASH_FILE    shrink a crashing input, keeping its crash state (-runs, -max_total_time)
   help                          print this help
 
 TARGET is a harness (LLVMFuzzerTestOneInput) built with fuzzwb-cc / fuzzwb-c++.
@@ -41,6 +43,8 @@ async function main(argv: string[]): Promise<number> {
       return fuzzCommand(args);
     case 'run':
       return runCommand(args);
+    case 'minimize':
+      return minimizeCommand(args);
     default:
       throw new UsageError(`unknown command: ${command} (see fuzzwb help)`);
   }

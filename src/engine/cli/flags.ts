@@ -54,6 +54,36 @@ export const FLAGS: readonly FlagSpec[] = [
     default: '',
     help: 'Where crash-, timeout- and oom- files are written (a directory ends in /).',
   },
+  {
+    name: 'exact_artifact_path',
+    kind: 'string',
+    default: '',
+    help: 'minimize: write the minimized input here instead of <prefix>minimized-from-<sha1>.',
+  },
+  {
+    name: 'keep_going',
+    kind: 'int',
+    default: 0,
+    help: 'Do not stop at the first crash: triage, deduplicate and go on fuzzing.',
+  },
+  {
+    name: 'verify_runs',
+    kind: 'int',
+    default: 3,
+    help: 'Re-runs of each new crash in fresh children; unstable ones are marked flaky.',
+  },
+  {
+    name: 'triage_skip',
+    kind: 'string',
+    default: '',
+    help: 'Comma-separated regexes of functions or files left out of crash states.',
+  },
+  {
+    name: 'sarif',
+    kind: 'string',
+    default: '',
+    help: 'Write a SARIF 2.1.0 log of all findings here.',
+  },
   { name: 'print_final_stats', kind: 'int', default: 1, help: 'Print stat:: lines at the end.' },
   { name: 'help', kind: 'int', default: 0, help: 'Print this help.' },
 ];

@@ -1,13 +1,14 @@
-// `fuzzwb fuzz TARGET [CORPUS...]`: fuzz until a finding or a limit, libFuzzer-style output.
+// `fuzzwb fuzz TARGET [CORPUS...]`: fuzz until a finding (or, with -keep_going=1, a limit).
 import { mkdirSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { startExecutor } from '../exec/executor';
-import { addToCorpus, artifactPath, writeFinding, type FindingRecord } from '../fuzz/artifacts';
+import { addToCorpus } from '../fuzz/artifacts';
 import { FuzzLoop, type LoopStats } from '../fuzz/loop';
 import { createRng } from '../fuzz/rng';
 import { loadSeeds } from '../fuzz/seeds';
 import type { BatchFinding } from '../native/types';
-import { parseSanitizerReport } from '../triage/sanitizerReport';
+import { TriageSession } from '../triage/session';
+import type { TriageOutcome } from '../triage/triager';
 import { describeFrame, firstUserFrame, isUserFrame } from '../triage/userFrames';
 import { intFlag, stringFlag, UsageError, type ParsedArgs } from './flags';
 import { EXIT, exitCodeFor } from './exitCodes';
@@ -16,24 +17,29 @@ function say(line: string): void {
   process.stderr.write(`${line}\n`);
 }
 
-function statusLine(tag: string, s: LoopStats): string {
-  return `#${s.execs}\t${tag.padEnd(6)} cov: ${s.cov} corp: ${s.corpus} exec/s: ${s.execsPerSec}`;
+function statusLine(tag: string, s: LoopStats, unique: number): string {
+  return (
+    `#${s.execs}\t${tag.padEnd(6)} cov: ${s.cov} corp: ${s.corpus} exec/s: ${s.execsPerSec}` +
+    ` uniq: ${unique}`
+  );
 }
 
-/** Prints the captured report, then where it happened in the user's code. */
-function reportFinding(f: BatchFinding, artifact: string, record: FindingRecord): void {
+/** Prints the captured report of a new finding, then where it happened in the user's code. */
+function reportNew(f: BatchFinding, outcome: TriageOutcome): void {
   const text = f.output.toString('utf8');
   if (text.trim() !== '') process.stderr.write(text.endsWith('\n') ? text : `${text}\n`);
-  const r = record.report;
-  const what = r !== null ? `${r.tool}: ${r.kind}` : f.signal !== 0 ? `signal ${f.signal}` : f.kind;
-  say(`==fuzzwb== ${f.kind}: ${what}`);
-  const top = r !== null ? firstUserFrame(r.frames) : undefined;
+  const { record, analysis } = outcome;
+  say(`==fuzzwb== new ${f.kind}: ${record.type}`);
+  const frames = analysis.report?.frames ?? [];
+  const top = firstUserFrame(frames);
   if (top !== undefined) say(`==fuzzwb== at ${describeFrame(top)}`);
-  if (r !== null) {
-    for (const fr of r.frames.filter((x) => isUserFrame(x)).slice(0, 8))
-      say(`    #${fr.index} ${describeFrame(fr)}`);
+  for (const fr of frames.filter((x) => isUserFrame(x)).slice(0, 8)) {
+    say(`    #${fr.index} ${describeFrame(fr)}`);
   }
-  say(`==fuzzwb== input written to ${artifact} (reproduce: ${record.reproduce.join(' ')})`);
+  const v = record.verification;
+  say(`==fuzzwb== crash state: ${record.crashState.join(' / ') || '(none)'}`);
+  say(`==fuzzwb== verified: ${v.status} (${v.reproduced}/${v.runs} re-runs)`);
+  say(`==fuzzwb== input written to ${record.artifact} (reproduce: ${record.reproduce.join(' ')})`);
 }
 
 export async function fuzzCommand(args: ParsedArgs): Promise<number> {
@@ -43,6 +49,7 @@ export async function fuzzCommand(args: ParsedArgs): Promise<number> {
   const target = resolve(targetArg);
   const f = args.flags;
   const maxLen = intFlag(f, 'max_len');
+  const keepGoing = intFlag(f, 'keep_going') !== 0;
   for (const d of corpusDirs.slice(0, 1)) mkdirSync(d, { recursive: true });
   const { seeds, warnings } = loadSeeds(corpusDirs, maxLen);
   for (const w of warnings) say(`WARNING: ${w}`);
@@ -61,8 +68,23 @@ export async function fuzzCommand(args: ParsedArgs): Promise<number> {
     `INFO: fork server up (pid ${handshake.serverPid}), ${handshake.modules.length} module(s), ${handshake.countersUsed} edge counters`,
   );
   say(`INFO: ${seeds.length} seed input(s) loaded`);
-  const prefix = stringFlag(f, 'artifact_prefix');
-  let findingKind: BatchFinding['kind'] | undefined;
+  let session: TriageSession;
+  try {
+    session = new TriageSession(executor, {
+      target,
+      prefix: stringFlag(f, 'artifact_prefix'),
+      verifyRuns: Math.max(0, intFlag(f, 'verify_runs')),
+      skip: stringFlag(f, 'triage_skip'),
+      sarifPath: stringFlag(f, 'sarif'),
+    });
+  } catch (err) {
+    await executor.stop();
+    throw new UsageError((err as Error).message);
+  }
+  for (const w of session.warnings) say(`WARNING: ${w}`);
+  if (session.resumed > 0) say(`INFO: ${session.resumed} known finding(s) loaded`);
+  const unique = (): number => session.triager.uniqueCount;
+  let worst: BatchFinding['kind'] | undefined;
   const loop = new FuzzLoop(
     executor,
     {
@@ -76,33 +98,27 @@ export async function fuzzCommand(args: ParsedArgs): Promise<number> {
     {
       onNew: (input, s) => {
         if (corpusDirs[0] !== undefined) addToCorpus(corpusDirs[0], input);
-        say(statusLine('NEW', s));
+        say(statusLine('NEW', s, unique()));
       },
       onPulse: (() => {
         let next = 1024;
         return (s: LoopStats) => {
           if (s.execs < next) return;
           while (next <= s.execs) next *= 2;
-          say(statusLine('pulse', s));
+          say(statusLine('pulse', s, unique()));
         };
       })(),
-      onFinding: (input, result) => {
-        const path = artifactPath(prefix, result.kind, input);
-        const report = parseSanitizerReport(result.output.toString('utf8')) ?? null;
-        const record: FindingRecord = {
-          artifact: path,
-          kind: result.kind,
-          signal: result.signal,
-          exitCode: result.exitCode,
-          report,
-          reproduce: [target, resolve(path)],
-          firstSeen: new Date().toISOString(),
-          size: input.length,
-        };
-        writeFinding(input, record);
-        reportFinding(result, path, record);
-        findingKind = result.kind;
-        return false;
+      onFinding: async (input, result, s) => {
+        const outcome = await session.triager.handle(input, result);
+        worst ??= result.kind;
+        if (outcome.status === 'new') {
+          reportNew(result, outcome);
+          say(statusLine('UNIQUE', s, unique()));
+        } else if (outcome.smaller) {
+          say(`==fuzzwb== smaller input for ${outcome.record.type}: ${outcome.record.artifact}`);
+        }
+        session.writeSarif();
+        return keepGoing;
       },
     },
   );
@@ -112,17 +128,20 @@ export async function fuzzCommand(args: ParsedArgs): Promise<number> {
   try {
     const end = await loop.run(seeds);
     const s = loop.stats();
-    say(statusLine(end === 'finding' ? 'CRASH' : 'DONE', s));
+    say(statusLine(end === 'finding' ? 'CRASH' : 'DONE', s, unique()));
+    session.writeSarif();
     if (intFlag(f, 'print_final_stats') !== 0) {
       say(`stat::number_of_executed_units: ${s.execs}`);
       say(`stat::average_exec_per_sec:     ${s.execsPerSec}`);
       say(`stat::new_units_added:          ${s.corpus}`);
       say(`stat::edges_covered:            ${s.cov}`);
+      say(`stat::unique_findings:          ${unique()}`);
     }
-    return findingKind !== undefined ? exitCodeFor(findingKind) : EXIT.ok;
+    return worst !== undefined ? exitCodeFor(worst) : EXIT.ok;
   } finally {
     process.off('SIGINT', onSignal);
     process.off('SIGTERM', onSignal);
+    await session.close();
     await executor.stop();
   }
 }

@@ -1,24 +1,29 @@
 // Tells frames in the user's code from sanitizer, libc, C++ runtime and fuzzer-runtime frames.
-import type { StackFrame } from './sanitizerReport';
+import type { StackFrame } from './reportFrames';
 
 /** Function-name patterns that are never the user's code. */
-const SKIP_FUNCS = [
-  /^__asan_/,
-  /^__ubsan_/,
-  /^__msan_/,
-  /^__lsan_/,
-  /^__sanitizer_/,
-  /^__interceptor_/,
+export const SKIP_FUNCS: readonly RegExp[] = [
+  /^_*(?:asan|ubsan|msan|lsan|tsan|sanitizer|interceptor)_/,
   /^___interceptor_/,
-  /^__interception::/,
-  /^(?:__)?(?:libc_start_main|libc_start_call_main|GI_|GI___)/,
+  /^__(?:interception|sanitizer|asan|ubsan|msan|lsan)::/,
+  /^(?:__)?(?:libc_start_main|libc_start_call_main|GI_|GI___|libc_)/,
   /^_start$/,
-  /^(?:abort|raise|__pthread_kill\w*|pthread_kill|__assert_fail|__assert_fail_base)$/,
-  /^(?:malloc|calloc|realloc|free|memcpy|memmove|memset|memcmp|strcmp|strlen|strcpy)$/,
+  /^__restore_rt$/,
+  /^(?:abort|raise|__pthread_kill\w*|pthread_kill|__assert_fail\w*|__assert_perror_fail|exit)$/,
+  /^(?:__libc_)?(?:malloc|calloc|realloc|free|valloc|memalign|posix_memalign|aligned_alloc)$/,
+  /^(?:memcpy|memmove|memset|memcmp|bcmp|strcmp|strncmp|strlen|strnlen|strcpy|strncpy|strcat)$/,
   /^operator (?:new|delete)/,
-  /^fwb_/,
-  /^fuzzwb_/,
+  /^(?:__cxa_|__cxxabiv1::|__gxx_personality|_Unwind_|__gnu_cxx::|std::__)/,
+  /^(?:fwb|fuzzwb)_/,
+  /^on_deadly_signal$/,
   /^main$/,
+];
+
+/** Harness glue: skipped for the crash state unless nothing else is left. */
+export const HARNESS_FUNCS: readonly RegExp[] = [
+  /^LLVMFuzzerTestOneInput$/,
+  /^LLVMFuzzerInitialize$/,
+  /^LLVMFuzzerCustom(?:Mutator|CrossOver)$/,
 ];
 
 /** Path fragments of code that is not the user's. */
@@ -28,6 +33,8 @@ const SKIP_PATHS = [
   '/libsanitizer/',
   '/usr/include/',
   '/usr/lib/',
+  '/lib/x86_64-linux-gnu/',
+  '/lib64/',
   '/glibc',
   '/libc/',
   '/libstdc++',
@@ -36,19 +43,26 @@ const SKIP_PATHS = [
   'fuzzwb_rt',
 ];
 
+/** glibc's relative source paths (`csu/../sysdeps/...`); the user's are normally absolute. */
+const LIBC_RELATIVE =
+  /^(?:\.\.\/)*(?:csu|sysdeps|nptl|stdlib|string|libio|malloc|elf|signal|assert|posix)\//;
+
 /** True when the frame is in code the user wrote (or at least owns). */
 export function isUserFrame(frame: StackFrame, extraSkip: readonly RegExp[] = []): boolean {
-  if (frame.func === '??' && frame.file === undefined) return false;
+  if (frame.file === undefined) return false;
   if (SKIP_FUNCS.some((re) => re.test(frame.func))) return false;
-  if (extraSkip.some((re) => re.test(frame.func))) return false;
-  const where = frame.file ?? frame.module ?? '';
-  if (SKIP_PATHS.some((p) => where.includes(p))) return false;
-  return frame.file !== undefined;
+  if (extraSkip.some((re) => re.test(frame.func) || re.test(frame.file ?? ''))) return false;
+  if (LIBC_RELATIVE.test(frame.file)) return false;
+  const where = `${frame.file} ${frame.module ?? ''}`;
+  return !SKIP_PATHS.some((p) => where.includes(p));
 }
 
 /** The first frame in the user's code, if any. */
-export function firstUserFrame(frames: readonly StackFrame[]): StackFrame | undefined {
-  return frames.find((f) => isUserFrame(f));
+export function firstUserFrame(
+  frames: readonly StackFrame[],
+  extraSkip: readonly RegExp[] = [],
+): StackFrame | undefined {
+  return frames.find((f) => isUserFrame(f, extraSkip));
 }
 
 /** `file:line:col in func` for one frame. */

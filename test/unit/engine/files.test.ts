@@ -44,9 +44,15 @@ test('corpus entries and findings are named by content hash', () => {
     kind: 'sanitizer',
     signal: 0,
     exitCode: 76,
-    report: null,
+    type: 'heap-buffer-overflow READ',
+    crashState: ['f'],
+    frames: [],
+    stacks: [],
     reproduce: ['t', art],
     firstSeen: 'now',
+    lastSeen: 'now',
+    hitCount: 1,
+    verification: { status: 'unverified', runs: 0, reproduced: 0 },
     size: input.length,
   });
   assert.deepEqual(readFileSync(art), input);

@@ -1,11 +1,18 @@
 // Unit tests of the target environment composition.
 import assert from 'node:assert/strict';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { test } from 'node:test';
-import { SANITIZER_EXITCODE, targetEnv } from '../../../src/engine/exec/targetEnv';
+import { repoRoot } from '../../helpers/paths';
+import {
+  PROTOCOL_VERSION,
+  SANITIZER_EXITCODE,
+  targetEnv,
+} from '../../../src/engine/exec/targetEnv';
 
 test('fork-server switch and our sanitizer options are set', () => {
   const env = targetEnv({ base: { PATH: '/bin' }, mallocLimitMb: 512, forkServer: true });
-  assert.equal(env.FUZZWB_FORKSERVER, '1');
+  assert.equal(env.FUZZWB_FORKSERVER, String(PROTOCOL_VERSION));
   assert.equal(env.PATH, '/bin');
   assert.match(env.ASAN_OPTIONS ?? '', new RegExp(`exitcode=${SANITIZER_EXITCODE}`));
   assert.match(env.ASAN_OPTIONS ?? '', /max_allocation_size_mb=512/);
@@ -40,4 +47,12 @@ test('reproduce mode drops the fork-server switch; symbolizer is set unless the 
     forkServer: true,
   });
   assert.equal(mine.ASAN_SYMBOLIZER_PATH, '/opt/sym');
+});
+
+test('the constants match native/include/fuzzwb_shm.h, the protocol source of truth', () => {
+  const header = readFileSync(join(repoRoot, 'native', 'include', 'fuzzwb_shm.h'), 'utf8');
+  const define = (name: string): number =>
+    Number(new RegExp(`#define ${name} (\\d+)u?`).exec(header)?.[1]);
+  assert.equal(PROTOCOL_VERSION, define('FWB_PROTOCOL_VERSION'));
+  assert.equal(SANITIZER_EXITCODE, define('FWB_SANITIZER_EXITCODE'));
 });
