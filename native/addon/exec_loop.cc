@@ -203,7 +203,9 @@ void ExecLoop::run(const uint8_t *data, size_t len, bool feedback, ExecResult &o
   }
 
   enum class Kill { None, Timeout, Rss } killed = Kill::None;
-  pid_t child = liveChild_;
+  // The child that took the input, read from shared memory when first needed: in fork mode a
+  // spare forked ahead of time takes it, and no message says which one did.
+  pid_t child = 0;
   bool done = false, ended = false, died = false;
   int32_t ret = 0;
   int waitStatus = 0;
@@ -222,17 +224,20 @@ void ExecLoop::run(const uint8_t *data, size_t len, bool feedback, ExecResult &o
         reportGrace = true;
         deadline = now + kReportGraceUs;
       } else if (now >= deadline) {
+        if (child <= 0)
+          child = shm_->runningPid(seq);
         if (child <= 0) {
-          // No child to blame: the server itself hangs. Replace it before the next input.
-          killServer();
-          killed = Kill::Timeout;
+          // No child took the input: the server or its spare is stuck, not the input.
+          died = true;
           break;
         }
         kill(child, SIGKILL);
         killed = Kill::Timeout;
         graceDeadline = now + kKillGraceUs;
-      } else if (config_.rssLimitMb > 0 && child > 0 && now >= rssAt) {
-        if (residentBytes(child) > uint64_t(config_.rssLimitMb) << 20) {
+      } else if (config_.rssLimitMb > 0 && now >= rssAt) {
+        if (child <= 0)
+          child = shm_->runningPid(seq);
+        if (child > 0 && residentBytes(child) > uint64_t(config_.rssLimitMb) << 20) {
           kill(child, SIGKILL);
           killed = Kill::Rss;
           graceDeadline = now + kKillGraceUs;
@@ -247,7 +252,7 @@ void ExecLoop::run(const uint8_t *data, size_t len, bool feedback, ExecResult &o
     uint64_t until = deadline;
     if (killed != Kill::None)
       until = graceDeadline;
-    else if (config_.rssLimitMb > 0 && child > 0)
+    else if (config_.rssLimitMb > 0)
       until = std::min(deadline, rssAt);
 
     pollfd fds[4] = {{statusOpen ? server_->statusFd() : -1, POLLIN, 0},
@@ -257,33 +262,39 @@ void ExecLoop::run(const uint8_t *data, size_t len, bool feedback, ExecResult &o
     if (poll(fds, 4, pollMs(now, until)) < 0 && errno != EINTR)
       throw std::runtime_error(std::string("poll failed: ") + std::strerror(errno));
     if (fds[3].revents) {
+      if (child <= 0)
+        child = shm_->runningPid(seq);
       if (child > 0)
         kill(child, SIGKILL);
       throw Cancelled();
     }
+    bool gaveUp = false;
     if (fds[0].revents) {
       const Drain d = readMessages(server_->statusFd(), msgs);
       statusOpen = d != Drain::Closed;
       for (const fwb_msg &m : msgs) {
-        if (m.kind == FWB_MSG_FORKED && m.seq == seq) {
-          child = m.pid;
-        } else if (m.kind == FWB_MSG_DONE && m.seq == seq && killed == Kill::None) {
+        if (m.kind == FWB_MSG_DONE && m.seq == seq && killed == Kill::None) {
           done = true;
           ret = m.value;
           child = m.pid;
-        } else if (m.kind == FWB_MSG_EXIT && child > 0 && m.pid == child && !done) {
-          ended = true;
-          waitStatus = m.value;
+        } else if (m.kind == FWB_MSG_EXIT && !done) {
+          if (child <= 0)
+            child = shm_->runningPid(seq);
+          if (child > 0 && m.pid == child) {
+            ended = true;
+            waitStatus = m.value;
+          }
         } else if (m.kind == FWB_MSG_ERROR) {
-          throw std::runtime_error(std::string("the fork server could not fork: ") +
-                                   std::strerror(m.value));
+          gaveUp = true; // the server said why on stderr and exits
         }
       }
     }
+    // The status pipe is drained before the output pipe: everything the child wrote before its
+    // DONE is in the output pipe by then, so one drain here takes all of it.
     if (fds[1].revents)
       outputOpen = output_.drain(server_->outputFd());
     // Status was read first, so a DONE or EXIT written before the server died still counts.
-    if (!done && !ended && (fds[2].revents || !statusOpen))
+    if (!done && !ended && (gaveUp || fds[2].revents || !statusOpen))
       died = true;
   }
 
@@ -293,6 +304,8 @@ void ExecLoop::run(const uint8_t *data, size_t len, bool feedback, ExecResult &o
     output_.drain(server_->outputFd());
   out.output.clear();
   out.durationUs = nowUs() - t0;
+  if (child <= 0)
+    child = shm_->runningPid(seq);
   out.pid = child > 0 ? child : 0;
   out.signal = 0;
   out.exitCode = -1;

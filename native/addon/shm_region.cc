@@ -86,6 +86,13 @@ uint32_t ShmRegion::countersUsed() const {
 
 bool ShmRegion::gccMode() const { return __atomic_load_n(&header_->gcc_mode, __ATOMIC_RELAXED); }
 
+pid_t ShmRegion::runningPid(uint32_t seq) const {
+  // running_pid is stored before running_seq, so a matching seq carries that child's pid.
+  if (__atomic_load_n(&header_->running_seq, __ATOMIC_ACQUIRE) != seq)
+    return 0;
+  return __atomic_load_n(&header_->running_pid, __ATOMIC_RELAXED);
+}
+
 void ShmRegion::setInput(const uint8_t *data, uint32_t len, uint32_t seq) {
   if (len > 0)
     std::memcpy(base_ + header_->input_offset, data, len);

@@ -2,6 +2,8 @@
 #ifndef FUZZWB_ADDON_SHM_REGION_H
 #define FUZZWB_ADDON_SHM_REGION_H
 
+#include <sys/types.h>
+
 #include <cstddef>
 #include <cstdint>
 #include <string>
@@ -40,6 +42,9 @@ public:
   // Guards handed out so far, clamped so a confused target cannot push reads past the map.
   uint32_t countersUsed() const;
   bool gccMode() const;
+
+  // The child that took input seq (it publishes itself before running it), 0 while none has.
+  pid_t runningPid(uint32_t seq) const;
 
   // Places the next input and its sequence number where the runtime reads them.
   void setInput(const uint8_t *data, uint32_t len, uint32_t seq);

@@ -10,7 +10,7 @@ extern "C" {
 #endif
 
 /* Bumped whenever the layout or the messages change; the handshake rejects a mismatch. */
-#define FWB_PROTOCOL_VERSION 1u
+#define FWB_PROTOCOL_VERSION 2u
 #define FWB_SHM_MAGIC 0x46555A5A57423031ull /* "FUZZWB01" */
 
 /* File descriptors the engine installs in the target before exec. Fixed numbers (as AFL does)
@@ -121,7 +121,12 @@ struct fwb_shm {
   /* runtime facts, filled before HELLO */
   uint32_t runtime_flags;  /* FWB_RT_* */
   uint32_t persistent_max; /* engine: inputs per child (1 = fork per input) */
-  uint32_t reserved[7];
+
+  /* runtime: the child that took input running_seq, stored (running_pid first) before it runs
+   * it; the engine kills and matches EXIT by this pid */
+  int32_t running_pid;
+  uint32_t running_seq;
+  uint32_t reserved[5];
 };
 
 #define FWB_RT_ASAN 1u        /* AddressSanitizer present */
@@ -139,16 +144,23 @@ struct fwb_msg {
 };
 
 /* engine -> fork server / persistent child, on FWB_CTL_FD */
-/* run the input in shm: the fork server forks for it, or the persistent child reads it */
+/* run the input in shm: read by the spare child (fork mode) or the persistent child; in
+ * persistent mode the fork server reads it when no child lives and forks one for it */
 #define FWB_CMD_RUN 1u
-#define FWB_CMD_END 2u /* persistent child: exit now; fork server: shut down */
+/* the child that reads it exits, and so does the fork server unless in persistent mode */
+#define FWB_CMD_END 2u
 
 /* fork server / child -> engine, on FWB_STATUS_FD */
 #define FWB_MSG_HELLO 0x10u  /* fork server ready: pid = server pid, value = protocol version */
-#define FWB_MSG_FORKED 0x11u /* a child was forked for seq: pid = child pid */
+#define FWB_MSG_FORKED 0x11u /* persistent mode: a child was forked for seq: pid = child pid */
 #define FWB_MSG_DONE 0x12u   /* the child finished input seq normally (value = return value) */
-#define FWB_MSG_EXIT 0x13u   /* a child ended: pid, value = wait status (as from waitpid) */
-#define FWB_MSG_ERROR 0x14u  /* fork server could not fork: value = errno */
+/* a child ended: pid, value = wait status (as from waitpid), seq = the input it took (0: none).
+ * In fork mode it is not sent for a child that reported DONE. */
+#define FWB_MSG_EXIT 0x13u
+/* the fork server gives up and exits 2, after one line on stderr: pid = 0 and value = errno when
+ * fork failed; pid = the last spare and value = its wait status when spares kept dying before
+ * they took an input */
+#define FWB_MSG_ERROR 0x14u
 
 #ifdef __cplusplus
 }

@@ -72,7 +72,7 @@ void fwb_send(uint32_t kind, int32_t pid, int32_t value, uint32_t seq) {
   struct fwb_msg msg = {.kind = kind, .pid = pid, .value = value, .seq = seq};
   ssize_t n;
   do
-    n = write(FWB_STATUS_FD, &msg, sizeof msg);
+    n = FWB_SYS(write, FWB_STATUS_FD, &msg, sizeof msg);
   while (n < 0 && errno == EINTR);
   /* The engine is gone or the pipe is broken: nobody is left to report to. */
   if (n != (ssize_t)sizeof msg)
@@ -82,7 +82,7 @@ void fwb_send(uint32_t kind, int32_t pid, int32_t value, uint32_t seq) {
 int fwb_recv(struct fwb_msg *msg) {
   size_t got = 0;
   while (got < sizeof *msg) {
-    ssize_t n = read(FWB_CTL_FD, (char *)msg + got, sizeof *msg - got);
+    ssize_t n = FWB_SYS(read, FWB_CTL_FD, (char *)msg + got, sizeof *msg - got);
     if (n == 0)
       return 0;
     if (n < 0) {

@@ -1,5 +1,6 @@
-/* A forked child: runs the input in shared memory (or N inputs in persistent mode) and reports. */
+/* Forked children: a fork-mode spare takes one command and runs it; a persistent child runs N. */
 #define _GNU_SOURCE
+#include <errno.h>
 #include <stdio.h>
 #include <stdio_ext.h>
 #include <sys/prctl.h>
@@ -7,44 +8,83 @@
 
 #include "runtime.h"
 
-static int run_input(struct fwb_shm *shm) {
+/* Undoes the server's signal setup and ties the child's life to the server's. */
+static void enter_child(const struct fwb_child_setup *setup) {
+  FWB_SYS(close, setup->sigchld_fd);
+  if (setup->take_read_fd >= 0)
+    FWB_SYS(close, setup->take_read_fd);
+  if (!setup->sigchld_default)
+    sigaction(SIGCHLD, &setup->sigchld, NULL);
+  /* The kernel's signal set is the first 64 bits of glibc's sigset_t. */
+  FWB_SYS(rt_sigprocmask, SIG_SETMASK, &setup->mask, NULL, sizeof(uint64_t));
+  FWB_SYS(prctl, PR_SET_PDEATHSIG, SIGKILL, 0, 0, 0);
+  /* The server may have died before the death signal was armed. */
+  if (FWB_SYS(getppid) != setup->server_pid)
+    fwb_child_exit(0);
+}
+
+/* The engine kills and blames the child by this pid: it must be there before the input runs. */
+FWB_NO_SANITIZE static void publish(struct fwb_shm *shm, int32_t pid, uint32_t seq) {
+  __atomic_store_n(&shm->running_pid, pid, __ATOMIC_RELAXED);
+  __atomic_store_n(&shm->running_seq, seq, __ATOMIC_RELEASE);
+}
+
+FWB_NO_SANITIZE static void run_input(struct fwb_shm *shm, int32_t pid, uint32_t seq) {
   uint32_t len;
   const uint8_t *data = fwb_input_prepare(shm, &len);
   int ret = LLVMFuzzerTestOneInput(data, len);
   fwb_input_release(data);
-  return ret;
+  /* Output written before DONE must be in the pipe when the engine drains it; __fpending
+   * first, because fflush itself dirties stdio pages (and goes through ASan's interceptor).
+   * Flushed before done_seq: the server takes done_seq as "DONE was sent". */
+  if (__fpending(stdout))
+    fflush(stdout);
+  shm->exec_ret = ret;
+  __atomic_store_n(&shm->done_seq, seq, __ATOMIC_RELEASE);
+  fwb_send(FWB_MSG_DONE, pid, ret, seq);
 }
 
-/* Undoes the server's signal setup and ties the child's life to the server's. */
-static void enter_child(struct fwb_shm *shm, const struct fwb_child_setup *setup) {
-  close(setup->sigchld_fd);
-  /* Only a persistent child reads commands; a fork-mode child must not steal one. */
-  if (shm->persistent_max <= 1)
-    close(FWB_CTL_FD);
-  sigaction(SIGCHLD, &setup->sigchld, NULL);
-  sigprocmask(SIG_SETMASK, &setup->mask, NULL);
-  prctl(PR_SET_PDEATHSIG, SIGKILL);
-  /* The server may have died before the death signal was armed. */
-  if (getppid() != setup->server_pid)
-    _exit(0);
+static void tell_server(const struct fwb_child_setup *setup, uint32_t cmd, int32_t pid,
+                        uint32_t seq) {
+  struct fwb_take take = {.cmd = cmd, .pid = pid, .seq = seq};
+  /* A failed write means the server is gone, and the death signal is on its way. */
+  while (FWB_SYS(write, setup->take_write_fd, &take, sizeof take) < 0 && errno == EINTR)
+    ;
 }
 
-FWB_NO_SANITIZE void fwb_child_main(struct fwb_shm *shm, const struct fwb_child_setup *setup,
-                                    uint32_t seq) {
-  enter_child(shm, setup);
-  int32_t pid = (int32_t)getpid();
-  uint32_t limit = shm->persistent_max > 1 ? shm->persistent_max : 1;
+FWB_NO_SANITIZE void fwb_spare_child(struct fwb_shm *shm, const struct fwb_child_setup *setup) {
+  enter_child(setup);
+  int32_t pid = (int32_t)FWB_SYS(getpid);
+  if (fuzzwb_after_fork) {
+    fwb_coverage_private(1);
+    fuzzwb_after_fork();
+    fwb_coverage_private(0);
+  }
+  /* Everything above ran ahead of time; from the read on, this is the input's critical path. */
+  struct fwb_msg msg;
+  if (fwb_recv(&msg) <= 0)
+    fwb_child_exit(0);
+  if (msg.kind != FWB_CMD_RUN) {
+    tell_server(setup, FWB_CMD_END, pid, 0);
+    fwb_child_exit(0);
+  }
+  publish(shm, pid, msg.seq);
+  /* Before running, so the next spare is forked on the other core while this input runs. */
+  tell_server(setup, FWB_CMD_RUN, pid, msg.seq);
+  run_input(shm, pid, msg.seq);
+  fwb_child_exit(0);
+}
+
+FWB_NO_SANITIZE void fwb_persistent_child(struct fwb_shm *shm, const struct fwb_child_setup *setup,
+                                          uint32_t seq) {
+  enter_child(setup);
+  int32_t pid = (int32_t)FWB_SYS(getpid);
+  uint32_t limit = shm->persistent_max;
   if (fuzzwb_after_fork)
     fuzzwb_after_fork();
   for (uint32_t runs = 1;; runs++) {
-    int ret = run_input(shm);
-    shm->exec_ret = ret;
-    __atomic_store_n(&shm->done_seq, seq, __ATOMIC_RELEASE);
-    /* Output written before DONE must be in the pipe when the engine drains it; __fpending
-     * first, because fflush itself dirties stdio pages (and goes through ASan's interceptor). */
-    if (__fpending(stdout))
-      fflush(stdout);
-    fwb_send(FWB_MSG_DONE, pid, ret, seq);
+    publish(shm, pid, seq);
+    run_input(shm, pid, seq);
     if (runs >= limit)
       break;
     struct fwb_msg msg;
@@ -52,6 +92,5 @@ FWB_NO_SANITIZE void fwb_child_main(struct fwb_shm *shm, const struct fwb_child_
       break;
     seq = msg.seq;
   }
-  /* _exit: the engine already has the result; exit handlers would only cost time. */
-  _exit(0);
+  fwb_child_exit(0);
 }

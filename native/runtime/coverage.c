@@ -10,6 +10,8 @@ static uint8_t *counters = fallback_counters;
 static uint8_t *gcc_tail = fallback_counters + FWB_DEFAULT_COUNTERS - FWB_GCC_SLOTS;
 static uint64_t *gcc_pcs; /* shared PCs of the gcc tail, NULL until the fork server attaches */
 static uint32_t *gcc_mode;
+static uint8_t *shared_counters, *shared_tail;
+static int private_fits; /* every guard index the engine's capacity allows fits the fallback */
 
 FWB_NO_SANITIZE void fwb_coverage_attach(struct fwb_shm *shm) {
   fwb_modules_attach(shm);
@@ -19,6 +21,19 @@ FWB_NO_SANITIZE void fwb_coverage_attach(struct fwb_shm *shm) {
   gcc_mode = &shm->gcc_mode;
   shm->gcc_mode = 0;
   gcc_tail = counters + limit;
+  shared_counters = counters;
+  shared_tail = gcc_tail;
+  private_fits = limit <= FWB_DEFAULT_COUNTERS;
+}
+
+/* A spare runs fuzzwb_after_fork while the previous input runs and the engine reads and zeroes
+ * the shared counters; the hook's edges would land in some other input's map, so a spare counts
+ * them in the fallback buffer instead (its pages are copies private to the child). */
+FWB_NO_SANITIZE void fwb_coverage_private(int on) {
+  if (!shared_counters || !private_fits)
+    return;
+  counters = on ? fallback_counters : shared_counters;
+  gcc_tail = on ? fallback_counters + FWB_DEFAULT_COUNTERS - FWB_GCC_SLOTS : shared_tail;
 }
 
 FWB_API void __sanitizer_cov_trace_pc_guard_init(uint32_t *start, uint32_t *stop) {

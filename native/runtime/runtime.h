@@ -5,7 +5,9 @@
 #include <signal.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <sys/syscall.h>
 #include <sys/types.h>
+#include <unistd.h>
 
 #include "fuzzwb_shm.h"
 
@@ -21,6 +23,19 @@
  * hidden so it cannot clash with the harness or the code under test. */
 #define FWB_API __attribute__((visibility("default")))
 #define FWB_HIDDEN __attribute__((visibility("hidden")))
+
+/* The sanitizers intercept the libc wrappers of read, write, close, prctl and the signal calls,
+ * and the first intercepted call in a fresh child copies a dozen of their pages; the first call
+ * of a libc function the server never called binds it lazily, through a dozen pages of the
+ * dynamic linker (measured: ~15 page faults each, on every input). So what every child runs
+ * makes the system calls itself, through syscall(), which the server has bound already. */
+#define FWB_SYS(name, ...) syscall(SYS_##name, ##__VA_ARGS__)
+
+/* _exit for children: the engine already has the result, exit handlers would only cost time. */
+static inline __attribute__((noreturn)) void fwb_child_exit(int code) {
+  FWB_SYS(exit_group, code);
+  __builtin_unreachable();
+}
 
 /* The libFuzzer harness API; LLVMFuzzerInitialize and fuzzwb_after_fork are optional. */
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
@@ -39,18 +54,37 @@ FWB_HIDDEN struct fwb_shm *fwb_channel_attach(void);
 FWB_HIDDEN void fwb_send(uint32_t kind, int32_t pid, int32_t value, uint32_t seq);
 FWB_HIDDEN int fwb_recv(struct fwb_msg *msg);
 
-/* forkserver.c */
-FWB_HIDDEN __attribute__((noreturn)) void fwb_forkserver_main(int argc, char **argv);
-
-/* child.c: what the server hands a forked child so it can undo the server's signal setup */
+/* What the server hands a forked child so it can undo the server's setup. */
 struct fwb_child_setup {
   sigset_t mask;            /* the harness's signal mask (the server blocks SIGCHLD) */
   struct sigaction sigchld; /* the harness's SIGCHLD disposition */
+  int sigchld_default;      /* the harness's SIGCHLD disposition is SIG_DFL, as the server's */
   int sigchld_fd;           /* the server's signalfd */
+  int take_read_fd;         /* fork mode: the server's end of the take pipe, -1 otherwise */
+  int take_write_fd;        /* fork mode: where a spare says it took a command, -1 otherwise */
   pid_t server_pid;
 };
+
+/* Fork mode: what a spare writes on the take pipe once it read a command (12 bytes, atomic). */
+struct fwb_take {
+  uint32_t cmd; /* FWB_CMD_RUN: fork the next spare; FWB_CMD_END: shut down */
+  int32_t pid;
+  uint32_t seq;
+};
+
+/* forkserver.c: start-up, and the persistent-mode server */
+FWB_HIDDEN __attribute__((noreturn)) void fwb_forkserver_main(int argc, char **argv);
+FWB_HIDDEN pid_t fwb_raw_fork(void);
+
+/* spare.c: the fork-mode server, which keeps spare children forked ahead */
+FWB_HIDDEN __attribute__((noreturn)) void fwb_spare_server(struct fwb_shm *shm,
+                                                           struct fwb_child_setup *setup);
+
+/* child.c: the two kinds of child */
 FWB_HIDDEN __attribute__((noreturn)) void
-fwb_child_main(struct fwb_shm *shm, const struct fwb_child_setup *setup, uint32_t seq);
+fwb_persistent_child(struct fwb_shm *shm, const struct fwb_child_setup *setup, uint32_t seq);
+FWB_HIDDEN __attribute__((noreturn)) void fwb_spare_child(struct fwb_shm *shm,
+                                                          const struct fwb_child_setup *setup);
 
 /* input.c: the buffer the harness reads the input from */
 FWB_HIDDEN void fwb_input_init(void);
@@ -60,6 +94,8 @@ FWB_HIDDEN void fwb_input_release(const uint8_t *data);
 
 /* coverage.c */
 FWB_HIDDEN void fwb_coverage_attach(struct fwb_shm *shm);
+/* Points the counters at a private scratch area (1) or back at shared memory (0). */
+FWB_HIDDEN void fwb_coverage_private(int on);
 
 /* modules.c */
 FWB_HIDDEN void fwb_modules_add_guards(uint32_t *start, uint32_t *stop);

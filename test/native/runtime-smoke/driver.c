@@ -8,23 +8,12 @@
 #include <time.h>
 #include <unistd.h>
 
-#include "engine.h"
+#include "checks.h"
 
-static int failures;
+int failures;
+struct engine e;
 
-#define CHECK(cond, ...)                                                                           \
-  do {                                                                                             \
-    if (!(cond)) {                                                                                 \
-      failures++;                                                                                  \
-      fprintf(stderr, "FAIL %s:%d: ", __FILE__, __LINE__);                                         \
-      fprintf(stderr, __VA_ARGS__);                                                                \
-      fputc('\n', stderr);                                                                         \
-    }                                                                                              \
-  } while (0)
-
-static struct engine e;
-
-static void start(char *target, const struct engine_options *opts) {
+void start(char *target, const struct engine_options *opts) {
   char *argv[] = {target, NULL};
   struct engine_options defaults;
   engine_defaults(&defaults);
@@ -34,7 +23,7 @@ static void start(char *target, const struct engine_options *opts) {
   }
 }
 
-static struct run_result run(const char *input) {
+struct run_result run(const char *input) {
   struct run_result r;
   if (engine_run(&e, input, strlen(input), &r) != 0) {
     fprintf(stderr, "FAIL: input \"%s\" got no result; output:\n%s\n", input, e.out);
@@ -43,7 +32,7 @@ static struct run_result run(const char *input) {
   return r;
 }
 
-static int stop(void) {
+int stop(void) {
   int status = engine_stop(&e);
   CHECK(status != -1 && WIFEXITED(status) && WEXITSTATUS(status) == 0,
         "fork server did not exit cleanly on control EOF (status %d)", status);
@@ -122,18 +111,30 @@ static int check_loop(char *target, unsigned n, unsigned persistent) {
   opts.persistent = persistent;
   start(target, &opts);
   const char *inputs[] = {"F", "FU", "FUZ", "FUZZ", "X", "N"};
-  unsigned done = 0;
+  unsigned done = 0, fresh = 0, first_calls = 0;
+  pid_t last = 0;
   double t0 = seconds();
   for (unsigned i = 0; i < n; i++) {
     struct run_result r = run(inputs[i % 6]);
     done += r.done;
+    fresh += r.pid != last;
+    first_calls += i % 6 == 5 && r.ret == 1;
+    last = r.pid;
   }
   double dt = seconds() - t0;
   CHECK(done == n, "%u of %u inputs reported DONE", done, n);
-  unsigned want_forks = (n + persistent - 1) / persistent;
-  CHECK(e.forks >= want_forks - 1 && e.forks <= want_forks, "%u forks for %u inputs", e.forks, n);
-  printf("loop: %u inputs, persistent %u, %u forks, %.0f execs/s\n", n, persistent, e.forks,
-         n / dt);
+  if (persistent > 1) {
+    unsigned want_forks = (n + persistent - 1) / persistent;
+    CHECK(e.forks >= want_forks - 1 && e.forks <= want_forks, "%u forks for %u inputs", e.forks, n);
+  } else {
+    /* Fork mode: a fresh spare per input, no FORKED, and no EXIT for children that sent DONE. */
+    CHECK(fresh == n && first_calls == n / 6, "%u fresh children, %u first calls for %u inputs",
+          fresh, first_calls, n);
+    CHECK(e.forks == 0 && e.exits == 0, "%u FORKED and %u EXIT messages in fork mode", e.forks,
+          e.exits);
+  }
+  printf("loop: %u inputs, persistent %u, %u children, %.0f execs/s\n", n, persistent,
+         persistent > 1 ? e.forks : fresh, n / dt);
   stop();
   return failures;
 }
@@ -278,44 +279,9 @@ static int check_reject(char *target) {
   return failures;
 }
 
-/* 1 while pid exists and is not a zombie. */
-static int alive(pid_t pid) {
-  char path[64], state = 0;
-  snprintf(path, sizeof path, "/proc/%d/stat", (int)pid);
-  FILE *f = fopen(path, "r");
-  if (!f)
-    return 0;
-  int fields = fscanf(f, "%*d %*s %c", &state);
-  fclose(f);
-  return fields == 1 && state != 'Z';
-}
-
-static int check_orphans(char *target) {
-  start(target, NULL);
-  e.shm->input_len = 1;
-  *((char *)e.shm + e.shm->input_offset) = 'W';
-  struct fwb_msg run_msg = {.kind = FWB_CMD_RUN, .seq = 1}, m = {0};
-  CHECK(write(e.ctl, &run_msg, sizeof run_msg) == (ssize_t)sizeof run_msg, "RUN not written");
-  while (engine_next_msg(&e, &m) == 0 && m.kind != FWB_MSG_FORKED)
-    ;
-  CHECK(m.kind == FWB_MSG_FORKED && alive(m.pid), "no live child forked");
-  kill(e.pid, SIGKILL);
-  waitpid(e.pid, NULL, 0);
-  int gone = 0;
-  for (int i = 0; i < 100 && !gone; i++) {
-    struct timespec pause = {0, 10 * 1000 * 1000};
-    nanosleep(&pause, NULL);
-    gone = !alive(m.pid);
-  }
-  CHECK(gone, "child %d outlived its fork server", m.pid);
-  if (!gone)
-    kill(m.pid, SIGKILL);
-  else
-    printf("orphans: the child died with its fork server\n");
-  return failures;
-}
-
 int main(int argc, char **argv) {
+  /* A server that gave up leaves the control pipe without a reader. */
+  signal(SIGPIPE, SIG_IGN);
   if (argc < 3) {
     fprintf(stderr, "usage: driver CHECK TARGET [ARGS]\n");
     return 2;
@@ -340,6 +306,8 @@ int main(int argc, char **argv) {
     return check_dlopen(target, argv[3]) != 0;
   if (!strcmp(check, "orphans"))
     return check_orphans(target) != 0;
+  if (!strcmp(check, "spare") && argc == 4)
+    return check_spare(target, argv[3]) != 0;
   if (!strcmp(check, "reject"))
     return check_reject(target) != 0;
   fprintf(stderr, "driver: unknown check or wrong arguments: %s\n", check);

@@ -49,7 +49,9 @@ void engine_defaults(struct engine_options *opts) {
   opts->persistent = 1;
   opts->cmp = 0;
   opts->magic = FWB_SHM_MAGIC;
-  opts->version = "1";
+  static char version[16];
+  snprintf(version, sizeof version, "%u", FWB_PROTOCOL_VERSION);
+  opts->version = version;
 }
 
 static void drain_output(struct engine *e) {
@@ -132,7 +134,6 @@ int engine_start(struct engine *e, char *const argv[], const struct engine_optio
   }
   *e->shm = header;
   e->size = total;
-  e->persistent = o->persistent;
   spawn(e, argv, memfd, ctl, st, out, o);
   close(memfd);
   close(ctl[0]);
@@ -170,49 +171,40 @@ int engine_run(struct engine *e, const void *data, size_t len, struct run_result
   memset(counters, 0, __atomic_load_n(&shm->counters_used, __ATOMIC_ACQUIRE));
   memset(counters + shm->counters_capacity - FWB_GCC_SLOTS, 0, FWB_GCC_SLOTS);
   struct fwb_msg run = {.kind = FWB_CMD_RUN, .seq = seq};
-  if (write(e->ctl, &run, sizeof run) != (ssize_t)sizeof run) {
+  /* EPIPE: the server and its spare are gone; an ERROR may still be waiting to be read. */
+  if (write(e->ctl, &run, sizeof run) != (ssize_t)sizeof run && errno != EPIPE) {
     perror("engine: write RUN");
     return -1;
   }
-  pid_t child = e->live_left ? e->live_child : 0;
   for (;;) {
     struct fwb_msg m;
     if (engine_next_msg(e, &m) != 0)
       return -1;
-    if (m.kind == FWB_MSG_FORKED)
-      e->forks++;
-    if (m.kind == FWB_MSG_FORKED && m.seq == seq) {
-      child = m.pid;
-      if (e->persistent > 1 && !r->done) {
-        e->live_child = child;
-        e->live_left = e->persistent;
-      }
-    } else if (m.kind == FWB_MSG_DONE && m.seq == seq) {
+    e->forks += m.kind == FWB_MSG_FORKED;
+    e->exits += m.kind == FWB_MSG_EXIT;
+    if (m.kind == FWB_MSG_DONE && m.seq == seq) {
       r->done = 1;
       r->ret = m.value;
       r->pid = m.pid;
-      if (e->persistent > 1) {
-        /* DONE can overtake FORKED: a new child is then recorded here. */
-        if (e->live_child != m.pid) {
-          e->live_child = m.pid;
-          e->live_left = e->persistent;
-        }
-        e->live_left--;
-      }
       drain_output(e);
       return 0;
-    } else if (m.kind == FWB_MSG_EXIT && m.pid == child && child != 0) {
+    }
+    if ((m.kind == FWB_MSG_EXIT && m.pid != 0 && m.pid == engine_running(e, seq)) ||
+        m.kind == FWB_MSG_ERROR) {
+      r->error = m.kind == FWB_MSG_ERROR;
       r->status = m.value;
       r->pid = m.pid;
-      e->live_left = 0;
       /* The child is dead and reaped: everything it wrote is already in the pipe. */
       drain_output(e);
       return 0;
-    } else if (m.kind == FWB_MSG_ERROR) {
-      fprintf(stderr, "engine: fork server could not fork: %s\n", strerror(m.value));
-      return -1;
     }
   }
+}
+
+pid_t engine_running(struct engine *e, uint32_t seq) {
+  if (__atomic_load_n(&e->shm->running_seq, __ATOMIC_ACQUIRE) != seq)
+    return 0;
+  return __atomic_load_n(&e->shm->running_pid, __ATOMIC_RELAXED);
 }
 
 int engine_stop(struct engine *e) {

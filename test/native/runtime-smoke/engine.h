@@ -23,10 +23,8 @@ struct engine {
   struct fwb_shm *shm;
   size_t size;
   uint32_t seq;
-  uint32_t persistent;
-  pid_t live_child;   /* persistent child that will read the next RUN, 0 if none */
-  uint32_t live_left; /* inputs that child will still run */
-  unsigned forks;     /* FORKED messages seen */
+  unsigned forks; /* FORKED messages seen (persistent mode only) */
+  unsigned exits; /* EXIT messages seen */
   struct fwb_msg hello;
   char out[65536]; /* output since the last run started (a bounded tail) */
   size_t out_len;
@@ -35,19 +33,23 @@ struct engine {
 struct run_result {
   int done;   /* DONE arrived */
   int ret;    /* its value */
-  int status; /* wait status when the child ended without DONE */
+  int error;  /* ERROR arrived: the fork server gave up */
+  int status; /* wait status when the child ended without DONE (ERROR: its value) */
   pid_t pid;
 };
 
 void engine_defaults(struct engine_options *opts);
 /* 0 when HELLO arrived; -1 otherwise, with the reason printed. */
 int engine_start(struct engine *e, char *const argv[], const struct engine_options *opts);
-/* 0 when the input ended (DONE or EXIT of its child); -1 on a protocol error or timeout. */
+/* 0 when the input ended (DONE, EXIT of its child, or ERROR); -1 on a protocol error or
+ * timeout. */
 int engine_run(struct engine *e, const void *data, size_t len, struct run_result *r);
 /* Next status message (output is drained meanwhile); 0 on success, -1 on EOF or timeout. */
 int engine_next_msg(struct engine *e, struct fwb_msg *m);
 /* Closes the control pipe and returns the server's wait status, or -1 when it did not exit. */
 int engine_stop(struct engine *e);
+/* The child that took input seq (from shared memory), 0 while none has. */
+pid_t engine_running(struct engine *e, uint32_t seq);
 uint8_t *engine_counters(struct engine *e);
 uint64_t *engine_pcs(struct engine *e);
 struct fwb_module *engine_modules(struct engine *e);

@@ -16,7 +16,16 @@ int LLVMFuzzerInitialize(int *argc, char ***argv) {
   return 0;
 }
 
-void fuzzwb_after_fork(void) { after_fork_calls++; }
+/* FUZZWB_TEST_SPARE_CRASH: "always" crashes every fresh child before it takes an input, "hang"
+ * keeps it from ever taking one; a path crashes the one child that manages to remove that file. */
+void fuzzwb_after_fork(void) {
+  after_fork_calls++;
+  const char *crash = getenv("FUZZWB_TEST_SPARE_CRASH");
+  if (crash && strcmp(crash, "hang") == 0)
+    pause();
+  if (crash && (strcmp(crash, "always") == 0 || unlink(crash) == 0))
+    __builtin_trap();
+}
 
 /* Nested branches so that longer matching prefixes reach more edges. */
 static int prefix_depth(const uint8_t *d, size_t n) {

@@ -33,7 +33,7 @@ gcc -g -O1 -fsanitize=address -fsanitize-coverage=trace-pc,trace-cmp "$here/harn
 # No sanitizer runtime at all (clang links UBSan's for coverage-only builds; gcc links none), so
 # the runtime's own deadly-signal report is what the engine gets.
 gcc -g -O0 -fsanitize-coverage=trace-pc,trace-cmp "$here/harness.c" "$rt" -o "$out/harness_nosan"
-"$cc" -g -O2 -Wall -Wextra -Werror -I "$root/native/include" "$here/driver.c" "$here/engine.c" \
+"$cc" -g -O2 -Wall -Wextra -Werror -I "$root/native/include" "$here/driver.c" "$here/engine.c" "$here/lifecycle.c" \
   -o "$out/driver"
 
 failed=0
@@ -74,6 +74,7 @@ step "cmp" "$d" cmp "$asan"
 step "dlopen" "$d" dlopen "$asan" "$out/plugin.so"
 step "reject" "$d" reject "$asan"
 step "orphans" "$d" orphans "$asan"
+step "spare deaths" "$d" spare "$asan" "$out/spare-crash-marker"
 step "gcc" "$d" gcc "$out/harness_gcc"
 step "gcc overflow" "$d" crash "$out/harness_gcc" O exit:76 "ERROR: AddressSanitizer: heap-buffer-overflow"
 
