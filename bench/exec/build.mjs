@@ -188,7 +188,6 @@ export function buildAll() {
   };
   const ours = buildOurs();
   return {
-    addon: join(root, 'out', 'native', 'fuzzwb.node'),
     compiler: ours.compiler,
     asan: { ours: ours.asan, ...baselines.asan },
     plain: { ours: ours.plain, ...baselines.plain },

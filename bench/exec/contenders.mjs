@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { measureAfl } from './aflpp.mjs';
 import { PERSISTENT_INPUTS, outDir } from './build.mjs';
-import { ASAN_OPTIONS, measureOurs } from './ours.mjs';
+import { measureOurs } from './ours.mjs';
 
 const execFileAsync = promisify(execFile);
 
@@ -33,9 +33,9 @@ export const CONFIGS = [
   },
 ];
 
-async function measureLoop(binary, mode, seconds) {
+async function measureLoop(ctx, binary, mode, seconds) {
   // Our target's sanitizer options, so the loops differ from it only in the loop.
-  const env = { ...process.env, ASAN_OPTIONS };
+  const env = ctx.engine.targetEnv({ base: process.env, mallocLimitMb: 0, forkServer: false });
   let stdout;
   try {
     ({ stdout } = await execFileAsync(binary, [mode, String(seconds)], { env }));
@@ -51,13 +51,13 @@ async function measureLoop(binary, mode, seconds) {
 /** How each contender is measured; each returns execs/s over about `seconds`. */
 const MEASURE = {
   ours: (ctx) =>
-    measureOurs(ctx.addon, {
+    measureOurs(ctx.engine, {
       target: ctx.bins.ours,
       persistent: ctx.config.persistent,
       seconds: ctx.seconds,
     }),
-  'libc-fork': (ctx) => measureLoop(ctx.bins.loops, 'libc', ctx.seconds),
-  'raw-fork-best': (ctx) => measureLoop(ctx.bins.loops, 'raw', ctx.seconds),
+  'libc-fork': (ctx) => measureLoop(ctx, ctx.bins.loops, 'libc', ctx.seconds),
+  'raw-fork-best': (ctx) => measureLoop(ctx, ctx.bins.loops, 'raw', ctx.seconds),
   'aflpp-forkserver': (ctx) =>
     measureAfl({
       binary: ctx.bins.aflFork,
@@ -77,7 +77,7 @@ const MEASURE = {
 };
 
 /** Measures one contender of one config. */
-export function measure(contender, { config, binaries, addon, seconds }) {
+export function measure(contender, { config, binaries, engine, seconds }) {
   const bins = binaries[config.san];
-  return MEASURE[contender]({ config, bins, addon, seconds });
+  return MEASURE[contender]({ config, bins, engine, seconds });
 }

@@ -2,7 +2,7 @@
 import { parseArgs } from 'node:util';
 import { buildAll } from './build.mjs';
 import { CONFIGS, measure } from './contenders.mjs';
-import { loadAddon } from './ours.mjs';
+import { loadEngine } from './engine.mjs';
 import { formatJson, formatTable, summarize } from './report.mjs';
 
 const USAGE = `usage: node scripts/bench.mjs exec [--seconds N] [--rounds N] [--config NAME,...] [--json]
@@ -53,7 +53,7 @@ function rotate(list, k) {
 }
 
 /** Runs every round and returns {config: {contender: [execs/s per round]}}. */
-async function measureRounds({ configs, seconds, rounds }, binaries, addon) {
+async function measureRounds({ configs, seconds, rounds }, binaries, engine) {
   const samples = {};
   for (const c of configs) {
     samples[c.name] = Object.fromEntries(['ours', ...c.baselines].map((n) => [n, []]));
@@ -61,7 +61,7 @@ async function measureRounds({ configs, seconds, rounds }, binaries, addon) {
   for (let round = 0; round < rounds; round++) {
     for (const config of configs) {
       for (const contender of rotate(['ours', ...config.baselines], round)) {
-        const rate = await measure(contender, { config, binaries, addon, seconds });
+        const rate = await measure(contender, { config, binaries, engine, seconds });
         samples[config.name][contender].push(rate);
         process.stderr.write(
           `[round ${round + 1}/${rounds}] ${config.name} ${contender}: ${Math.round(rate)} execs/s\n`,
@@ -86,9 +86,9 @@ export async function main(argv) {
     return 0;
   }
   const binaries = buildAll();
-  const addon = loadAddon(binaries.addon);
+  const engine = await loadEngine();
   process.stderr.write(`bench exec: our targets built with ${binaries.compiler}\n`);
-  const samples = await measureRounds(opts, binaries, addon);
+  const samples = await measureRounds(opts, binaries, engine);
   const results = summarize(opts.configs, samples);
   process.stdout.write(`${opts.json ? formatJson(results) : formatTable(results, opts)}\n`);
   return 0;
