@@ -8,6 +8,7 @@ import { createRng } from '../fuzz/rng';
 import { loadSeeds } from '../fuzz/seeds';
 import type { BatchFinding } from '../native/types';
 import { TriageSession } from '../triage/session';
+import { renderSymbolized } from '../triage/renderReport';
 import type { TriageOutcome } from '../triage/triager';
 import { describeFrame, firstUserFrame, isUserFrame } from '../triage/userFrames';
 import { intFlag, stringFlag, UsageError, type ParsedArgs } from './flags';
@@ -26,9 +27,10 @@ function statusLine(tag: string, s: LoopStats, unique: number): string {
 
 /** Prints the captured report of a new finding, then where it happened in the user's code. */
 function reportNew(f: BatchFinding, outcome: TriageOutcome): void {
-  const text = f.output.toString('utf8');
-  if (text.trim() !== '') process.stderr.write(text.endsWith('\n') ? text : `${text}\n`);
   const { record, analysis } = outcome;
+  const raw = f.output.toString('utf8');
+  const text = analysis.report !== undefined ? renderSymbolized(raw, analysis.report) : raw;
+  if (text.trim() !== '') process.stderr.write(text.endsWith('\n') ? text : `${text}\n`);
   say(`==fuzzwb== new ${f.kind}: ${record.type}`);
   const frames = analysis.report?.frames ?? [];
   const top = firstUserFrame(frames);
@@ -63,6 +65,8 @@ export async function fuzzCommand(args: ParsedArgs): Promise<number> {
     persistent: Math.max(1, intFlag(f, 'persistent')),
     handshakeTimeoutMs: intFlag(f, 'startup_timeout_ms'),
     maxInputSize: Math.max(maxLen, ...seeds.map((s) => s.length), 1),
+    // Crashes are symbolized by the triage session's cached symbolizer, not in every child.
+    symbolize: false,
   });
   say(
     `INFO: fork server up (pid ${handshake.serverPid}), ${handshake.modules.length} module(s), ${handshake.countersUsed} edge counters`,
@@ -94,6 +98,7 @@ export async function fuzzCommand(args: ParsedArgs): Promise<number> {
       maxTotalTimeMs: intFlag(f, 'max_total_time') * 1000,
       maxRuns: intFlag(f, 'runs'),
       batchTargetMs: 100,
+      stopBatchOnFinding: !keepGoing,
     },
     {
       onNew: (input, s) => {
@@ -117,7 +122,7 @@ export async function fuzzCommand(args: ParsedArgs): Promise<number> {
         } else if (outcome.smaller) {
           say(`==fuzzwb== smaller input for ${outcome.record.type}: ${outcome.record.artifact}`);
         }
-        session.writeSarif();
+        if (outcome.status === 'new' || outcome.smaller) session.writeSarif();
         return keepGoing;
       },
     },

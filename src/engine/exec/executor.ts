@@ -18,6 +18,8 @@ export interface ExecutorConfig {
   handshakeTimeoutMs?: number;
   maxInputSize?: number;
   cmp?: boolean;
+  /** Sanitizers symbolize their own reports (slow per crash); see targetEnv. Default true. */
+  symbolize?: boolean;
   /** Environment to start from; defaults to the engine's. */
   baseEnv?: Record<string, string | undefined>;
 }
@@ -66,6 +68,7 @@ export async function startExecutor(cfg: ExecutorConfig): Promise<StartedExecuto
       symbolizer: findSymbolizer(),
       mallocLimitMb: rssLimitMb,
       forkServer: true,
+      symbolize: cfg.symbolize ?? true,
     }),
     ...(cfg.cwd !== undefined ? { cwd: cfg.cwd } : {}),
     timeoutMs: cfg.timeoutMs ?? EXECUTOR_DEFAULTS.timeoutMs,

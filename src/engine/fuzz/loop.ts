@@ -20,6 +20,11 @@ export interface LoopOptions {
   maxRuns: number;
   /** Wall time one batch should take; the batch size adapts to it. */
   batchTargetMs: number;
+  /**
+   * End a native batch at its first crash (default). When the run keeps going after crashes,
+   * the batch runs to its end instead, so frequent crashes do not cut every batch short.
+   */
+  stopBatchOnFinding?: boolean;
   now?: () => number;
 }
 
@@ -94,9 +99,11 @@ export class FuzzLoop {
       const n = this.remainingRuns(this.batchSize);
       for (let i = 0; i < n; i++) batch.push(this.nextInput());
       const t0 = this.now();
+      const execsBefore = this.execs;
       const ended = await this.runInputs(batch, false);
       if (ended !== undefined) return ended;
-      this.adaptBatch(this.now() - t0, n);
+      // A batch cut short by a finding ran fewer inputs than it was given.
+      this.adaptBatch(this.now() - t0, Math.max(1, this.execs - execsBefore));
       this.events.onPulse?.(this.stats());
     }
   }
@@ -145,7 +152,10 @@ export class FuzzLoop {
   }
 
   private async runInputs(inputs: Buffer[], seeding: boolean): Promise<LoopEnd | undefined> {
-    const res = await this.exec.runBatch(inputs, { feedback: true, stopOnFinding: true });
+    const res = await this.exec.runBatch(inputs, {
+      feedback: true,
+      stopOnFinding: this.opts.stopBatchOnFinding ?? true,
+    });
     const before = this.execs;
     this.execs += res.execs;
     // Events report the execution count at the input itself, as libFuzzer's status lines do.

@@ -143,3 +143,25 @@ test('seeds are run first and a finding among them is reported', async () => {
   assert.equal(crashes.length, 1);
   assert.equal(fake.execs, 2);
 });
+
+test('keep-going batches run past crashes and report each of them', async () => {
+  const fake = new FakeTarget();
+  const crashes: number[] = [];
+  const loop = new FuzzLoop(
+    fake,
+    {
+      rng: createRng(2),
+      maxLen: 16,
+      dictionary: [],
+      maxTotalTimeMs: 0,
+      maxRuns: 3,
+      batchTargetMs: 50,
+      stopBatchOnFinding: false,
+    },
+    { onNew: () => undefined, onFinding: (_i, _r, s) => (crashes.push(s.execs), true) },
+  );
+  const crash = Buffer.from([...MAGIC, 1]);
+  assert.equal(await loop.run([crash, Buffer.from('ok'), crash]), 'runs');
+  assert.deepEqual(crashes, [1, 3], 'both crashes, each at its own execution');
+  assert.equal(fake.batches[0], 3, 'one batch ran all three seeds');
+});

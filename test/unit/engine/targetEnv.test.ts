@@ -56,3 +56,12 @@ test('the constants match native/include/fuzzwb_shm.h, the protocol source of tr
   assert.equal(PROTOCOL_VERSION, define('FWB_PROTOCOL_VERSION'));
   assert.equal(SANITIZER_EXITCODE, define('FWB_SANITIZER_EXITCODE'));
 });
+
+test('sanitizer self-symbolization is on by default and can be turned off for fuzzing', () => {
+  const on = targetEnv({ base: {}, mallocLimitMb: 0, forkServer: true });
+  assert.match(on.ASAN_OPTIONS ?? '', /(^|:)symbolize=1(:|$)/);
+  const off = targetEnv({ base: {}, mallocLimitMb: 0, forkServer: true, symbolize: false });
+  for (const name of ['ASAN_OPTIONS', 'UBSAN_OPTIONS', 'MSAN_OPTIONS']) {
+    assert.match(off[name] ?? '', /(^|:)symbolize=0(:|$)/, name);
+  }
+});
