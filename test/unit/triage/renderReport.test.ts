@@ -56,7 +56,7 @@ function report(): SanitizerReport {
         offset: '0x2724a',
       },
     ],
-  } as unknown as SanitizerReport;
+  };
 }
 
 test('resolved frames replace their lines, inlined calls expand, the rest is kept', () => {
