@@ -1,17 +1,16 @@
 // fuzzwb fuzz -keep_going=1 on examples/device: exactly its three planted bugs, verified, in SARIF.
 import assert from 'node:assert/strict';
-import { spawn, spawnSync } from 'node:child_process';
-import { mkdtempSync, readdirSync, readFileSync } from 'node:fs';
+import { spawnSync } from 'node:child_process';
+import { mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { test } from 'node:test';
-import type { FindingRecord } from '../../../src/engine/fuzz/artifacts';
 import { buildDir } from '../../helpers/build';
+import { findings, fuzzUntil } from '../../helpers/fuzzCli';
 import { fixture, repoRoot } from '../../helpers/paths';
 import { validateSarif } from '../../unit/triage/sarifSchema';
 
 const deviceC = join(repoRoot, 'examples', 'device', 'device.c');
-const fuzzwb = join(repoRoot, 'bin', 'fuzzwb');
 
 /** The line holding `code` in device.c: where each planted bug is reported. */
 function lineOf(code: string): number {
@@ -39,40 +38,6 @@ const PLANTED = [
     line: lineOf('d->irq_counts[value % 64]++;'),
   },
 ];
-
-function findings(dir: string): FindingRecord[] {
-  return readdirSync(dir)
-    .filter((n) => /^crash-[0-9a-f]{40}\.json$/.test(n))
-    .map((n) => JSON.parse(readFileSync(join(dir, n), 'utf8')) as FindingRecord);
-}
-
-/** Runs the CLI until `done` says so (then SIGINT) or `limitMs` passes; returns its stderr. */
-function fuzzUntil(
-  args: string[],
-  done: (stderr: string) => boolean,
-  limitMs: number,
-): Promise<{ code: number | null; stderr: string }> {
-  return new Promise((resolve) => {
-    const child = spawn(fuzzwb, args, { stdio: ['ignore', 'ignore', 'pipe'] });
-    let stderr = '';
-    let stopping = false;
-    const stop = (): void => {
-      if (stopping) return;
-      stopping = true;
-      child.kill('SIGINT');
-    };
-    const timer = setTimeout(stop, limitMs);
-    child.stderr.setEncoding('utf8');
-    child.stderr.on('data', (s: string) => {
-      stderr = (stderr + s).slice(-4_000_000);
-      if (done(stderr)) stop();
-    });
-    child.on('exit', (code) => {
-      clearTimeout(timer);
-      resolve({ code, stderr });
-    });
-  });
-}
 
 test(
   'keep-going finds the three planted bugs once each, verified, at the right lines',

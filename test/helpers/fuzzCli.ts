@@ -1,0 +1,52 @@
+// Drives the real fuzzwb CLI from tests: run until a condition holds, then read its findings.
+import { spawn } from 'node:child_process';
+import { readdirSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import type { FindingRecord } from '../../src/engine/fuzz/artifacts';
+import { repoRoot } from './paths';
+
+export const fuzzwbBin = join(repoRoot, 'bin', 'fuzzwb');
+
+/** The JSON findings (crash-<sha1>.json) in an artifact directory. */
+export function findings(dir: string): FindingRecord[] {
+  return readdirSync(dir)
+    .filter((n) => /^crash-[0-9a-f]{40}\.json$/.test(n))
+    .map((n) => JSON.parse(readFileSync(join(dir, n), 'utf8')) as FindingRecord);
+}
+
+/** Runs the CLI until `done` says so (then SIGINT) or `limitMs` passes; returns its stderr. */
+export function fuzzUntil(
+  args: string[],
+  done: (stderr: string) => boolean,
+  limitMs: number,
+): Promise<{ code: number | null; stderr: string }> {
+  return new Promise((resolve) => {
+    const child = spawn(fuzzwbBin, args, { stdio: ['ignore', 'ignore', 'pipe'] });
+    let stderr = '';
+    let stopping = false;
+    const stop = (): void => {
+      if (stopping) return;
+      stopping = true;
+      child.kill('SIGINT');
+    };
+    const timer = setTimeout(stop, limitMs);
+    child.stderr.setEncoding('utf8');
+    child.stderr.on('data', (s: string) => {
+      stderr = (stderr + s).slice(-4_000_000);
+      if (done(stderr)) stop();
+    });
+    child.on('exit', (code) => {
+      clearTimeout(timer);
+      resolve({ code, stderr });
+    });
+  });
+}
+
+/** Stops once `uniq: N` has shown, and `graceMs` more have passed with no higher count. */
+export function afterUnique(n: number, graceMs: number): (stderr: string) => boolean {
+  let reachedAt = 0;
+  return (stderr) => {
+    if (reachedAt === 0 && new RegExp(`uniq: ${n}\\b`).test(stderr)) reachedAt = Date.now();
+    return reachedAt !== 0 && Date.now() - reachedAt > graceMs;
+  };
+}
