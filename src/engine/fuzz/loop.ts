@@ -53,6 +53,8 @@ export class FuzzLoop {
   private execs = 0;
   private batchSize = 16;
   private stopRequested = false;
+  private cov = 0;
+  private covDirty = true;
   private readonly started: number;
   private readonly now: () => number;
 
@@ -65,6 +67,20 @@ export class FuzzLoop {
     this.started = this.now();
   }
 
+  /**
+   * Counters ever hit. The map is large (a million counters) and only grows when an input
+   * reaches new coverage, so it is counted again only then.
+   */
+  private coveredCounters(): number {
+    if (this.covDirty) {
+      let cov = 0;
+      for (const b of this.exec.coverage()) if (b !== 0) cov++;
+      this.cov = cov;
+      this.covDirty = false;
+    }
+    return this.cov;
+  }
+
   /** Asks the loop to end after the batch that is running. */
   stop(): void {
     this.stopRequested = true;
@@ -72,12 +88,10 @@ export class FuzzLoop {
 
   stats(): LoopStats {
     const elapsedMs = this.now() - this.started;
-    let cov = 0;
-    for (const b of this.exec.coverage()) if (b !== 0) cov++;
     return {
       execs: this.execs,
       corpus: this.corpus.length,
-      cov,
+      cov: this.coveredCounters(),
       elapsedMs,
       execsPerSec: elapsedMs > 0 ? Math.round((this.execs * 1000) / elapsedMs) : 0,
     };
@@ -160,6 +174,7 @@ export class FuzzLoop {
     this.execs += res.execs;
     // Events report the execution count at the input itself, as libFuzzer's status lines do.
     const statsAt = (index: number): LoopStats => ({ ...this.stats(), execs: before + index + 1 });
+    if (res.findings.some((f) => f.newCoverage)) this.covDirty = true;
     for (const f of res.findings) {
       const input = inputs[f.index] ?? Buffer.alloc(0);
       if (f.kind === 'ok') {
