@@ -21,6 +21,10 @@ constexpr uint64_t kKillGraceUs = 2000000;    // how long a SIGKILLed child may 
 constexpr uint64_t kReportGraceUs = 10000000; // how long a started sanitizer report may take
 constexpr int kShutdownGraceMs = 200;
 constexpr size_t kErrorLines = 3;
+// A child past its limits is asked for its stack (FWB_DUMP_SIGNAL) and SIGKILLed after the first
+// grace, or after the second once its report began (a sanitizer may be symbolizing it).
+constexpr uint64_t kDumpGraceUs = 500000;
+constexpr uint64_t kDumpReportUs = 3000000;
 
 uint64_t nowUs() {
   timespec ts;
@@ -202,7 +206,10 @@ void ExecLoop::run(const uint8_t *data, size_t len, bool feedback, ExecResult &o
       throw std::runtime_error("the fork server does not accept commands after a restart");
   }
 
+  // Timeout or Rss once the child was asked for its stack; sigkilled once that grace ran out.
   enum class Kill { None, Timeout, Rss } killed = Kill::None;
+  bool sigkilled = false;
+  uint64_t dumpAt = 0;
   // The child that took the input, read from shared memory when first needed: in fork mode a
   // spare forked ahead of time takes it, and no message says which one did.
   pid_t child = 0;
@@ -215,6 +222,22 @@ void ExecLoop::run(const uint8_t *data, size_t len, bool feedback, ExecResult &o
   uint64_t graceDeadline = 0;
   bool statusOpen = true;
   std::vector<fwb_msg> &msgs = msgs_;
+  // Asks the child for its stack before it is killed, unless a sanitizer is already reporting:
+  // that report is the end, and a stack of ours would only cut into it.
+  const auto endChild = [&](Kill why, uint32_t reason, uint32_t value, uint32_t limit) {
+    const uint64_t now = nowUs();
+    killed = why;
+    dumpAt = now;
+    if (output_.reportStarted()) {
+      kill(child, SIGKILL);
+      sigkilled = true;
+      graceDeadline = now + kKillGraceUs;
+      return;
+    }
+    shm_->setDumpRequest(reason, value, limit);
+    kill(child, FWB_DUMP_SIGNAL);
+    graceDeadline = now + kDumpGraceUs;
+  };
   while (!done && !ended && !died) {
     uint64_t now = nowUs();
     if (killed == Kill::None) {
@@ -231,19 +254,23 @@ void ExecLoop::run(const uint8_t *data, size_t len, bool feedback, ExecResult &o
           died = true;
           break;
         }
-        kill(child, SIGKILL);
-        killed = Kill::Timeout;
-        graceDeadline = now + kKillGraceUs;
+        endChild(Kill::Timeout, FWB_DUMP_TIMEOUT, config_.timeoutMs, 0);
       } else if (config_.rssLimitMb > 0 && now >= rssAt) {
         if (child <= 0)
           child = shm_->runningPid(seq);
-        if (child > 0 && residentBytes(child) > uint64_t(config_.rssLimitMb) << 20) {
-          kill(child, SIGKILL);
-          killed = Kill::Rss;
-          graceDeadline = now + kKillGraceUs;
-        } else {
+        const uint64_t rss = child > 0 ? residentBytes(child) : 0;
+        if (rss > uint64_t(config_.rssLimitMb) << 20)
+          endChild(Kill::Rss, FWB_DUMP_RSS, uint32_t(rss >> 20), config_.rssLimitMb);
+        else
           rssAt = nowUs() + kRssIntervalUs;
-        }
+      }
+    } else if (!sigkilled) {
+      if (output_.runtimeReportStarted())
+        graceDeadline = std::max(graceDeadline, dumpAt + kDumpReportUs);
+      if (now >= graceDeadline) {
+        kill(child, SIGKILL);
+        sigkilled = true;
+        graceDeadline = now + kKillGraceUs;
       }
     } else if (now >= graceDeadline) {
       killServer();
@@ -332,12 +359,13 @@ void ExecLoop::run(const uint8_t *data, size_t len, bool feedback, ExecResult &o
     inputsInChild_ = 0;
     if (killed == Kill::Timeout && output_.reportStarted()) {
       out.kind = classifyEnd(W_EXITCODE(0, SIGKILL), output_.sighting(), out.signal, out.exitCode);
-    } else if (killed == Kill::Timeout) {
-      out.kind = EndKind::Timeout;
-      out.signal = SIGKILL;
-    } else if (killed == Kill::Rss) {
-      out.kind = EndKind::Oom;
-      out.signal = SIGKILL;
+    } else if (killed != Kill::None) {
+      out.kind = killed == Kill::Timeout ? EndKind::Timeout : EndKind::Oom;
+      // The child's own end: the exit code of its stack report, or SIGKILL.
+      if (ended && WIFEXITED(waitStatus))
+        out.exitCode = WEXITSTATUS(waitStatus);
+      else
+        out.signal = ended && WIFSIGNALED(waitStatus) ? WTERMSIG(waitStatus) : SIGKILL;
     } else {
       out.kind = classifyEnd(waitStatus, output_.sighting(), out.signal, out.exitCode);
     }

@@ -15,18 +15,30 @@ constexpr size_t kLineMax = 400; // long enough for any report's first line
 
 bool isDigit(char c) { return c >= '0' && c <= '9'; }
 
-// "==123==ERROR: AddressSanitizer: ..." (also LeakSanitizer, MemorySanitizer, ...).
-bool isErrorLine(const std::string &s) {
+// Where the tool name starts in "==123==ERROR: TOOL: ...", or npos.
+size_t errorToolAt(const std::string &s) {
   if (s.size() < 4 || s[0] != '=' || s[1] != '=' || !isDigit(s[2]))
-    return false;
+    return std::string::npos;
   size_t i = 2;
   while (i < s.size() && isDigit(s[i]))
     i++;
-  if (s.compare(i, 9, "==ERROR: ") != 0)
+  return s.compare(i, 9, "==ERROR: ") == 0 ? i + 9 : std::string::npos;
+}
+
+// "==123==ERROR: AddressSanitizer: ..." (also LeakSanitizer, MemorySanitizer, ...).
+bool isErrorLine(const std::string &s) {
+  const size_t i = errorToolAt(s);
+  if (i == std::string::npos)
     return false;
-  const size_t colon = s.find(':', i + 9);
-  const size_t name = s.find("Sanitizer", i + 9);
+  const size_t colon = s.find(':', i);
+  const size_t name = s.find("Sanitizer", i);
   return name != std::string::npos && (colon == std::string::npos || name < colon);
+}
+
+// "==123==ERROR: fuzzwb: ...": the runtime's deadly-signal or stack-on-request report.
+bool isRuntimeErrorLine(const std::string &s) {
+  const size_t i = errorToolAt(s);
+  return i != std::string::npos && s.compare(i, 8, "fuzzwb: ") == 0;
 }
 
 bool isSummaryLine(const std::string &s) {
@@ -63,6 +75,7 @@ void OutputCapture::clear() {
   line_.clear();
   skipLine_ = false;
   sighting_ = SanitizerSighting();
+  runtimeReport_ = false;
 }
 
 void OutputCapture::append(const uint8_t *data, size_t n) {
@@ -145,6 +158,8 @@ void OutputCapture::checkLine() {
     } else if (sighting_.summaryLine.empty() && isSummaryLine(line_)) {
       sighting_.summaryLine = line_;
       sighting_.seen = true;
+    } else if (!runtimeReport_ && isRuntimeErrorLine(line_)) {
+      runtimeReport_ = true;
     }
   }
   line_.clear();

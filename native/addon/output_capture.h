@@ -34,6 +34,8 @@ public:
   std::string lastLines(size_t n) const;
   // A sanitizer report line was seen in this execution's output so far.
   bool reportStarted() const { return sighting_.seen; }
+  // The runtime's own report ("==PID==ERROR: fuzzwb: ...") was seen in this execution's output.
+  bool runtimeReportStarted() const { return runtimeReport_; }
   // Folds a pending unterminated line into the sighting and returns it.
   const SanitizerSighting &sighting();
 
@@ -49,6 +51,7 @@ private:
   std::string line_; // the current line's head, while it may still be a report line
   bool skipLine_ = false;
   SanitizerSighting sighting_;
+  bool runtimeReport_ = false;
 };
 
 } // namespace fuzzwb

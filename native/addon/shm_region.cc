@@ -93,6 +93,13 @@ pid_t ShmRegion::runningPid(uint32_t seq) const {
   return __atomic_load_n(&header_->running_pid, __ATOMIC_RELAXED);
 }
 
+void ShmRegion::setDumpRequest(uint32_t reason, uint32_t value, uint32_t limit) {
+  // The child reads dump_reason first (acquire), so the numbers it prints are these.
+  __atomic_store_n(&header_->dump_value, value, __ATOMIC_RELAXED);
+  __atomic_store_n(&header_->dump_limit, limit, __ATOMIC_RELAXED);
+  __atomic_store_n(&header_->dump_reason, reason, __ATOMIC_RELEASE);
+}
+
 void ShmRegion::setInput(const uint8_t *data, uint32_t len, uint32_t seq) {
   if (len > 0)
     std::memcpy(base_ + header_->input_offset, data, len);

@@ -46,6 +46,8 @@ public:
   // The child that took input seq (it publishes itself before running it), 0 while none has.
   pid_t runningPid(uint32_t seq) const;
 
+  // Says why the child is about to get FWB_DUMP_SIGNAL (FWB_DUMP_*), for the report it prints.
+  void setDumpRequest(uint32_t reason, uint32_t value, uint32_t limit);
   // Places the next input and its sequence number where the runtime reads them.
   void setInput(const uint8_t *data, uint32_t len, uint32_t seq);
   // Clears the counters the runtime may have touched: [0, counters_used) and, once gcc

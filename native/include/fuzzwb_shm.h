@@ -31,6 +31,17 @@ extern "C" {
  * is told apart from "the harness called exit(1)". */
 #define FWB_SANITIZER_EXITCODE 76
 
+/* Before it SIGKILLs a child past its timeout or RSS limit, the engine sends it this signal and
+ * gives it a short grace to print its stack. A real-time signal (SIGRTMAX - 2 on Linux), because
+ * harnesses and the code under test do use SIGUSR1/SIGUSR2 (QEMU, JVMs, libFuzzer's own -handle_usr
+ * flags), and real-time signals are allocated from SIGRTMIN up. */
+#define FWB_DUMP_SIGNAL 62
+#define FWB_DUMP_TIMEOUT 1u /* past the per-input timeout */
+#define FWB_DUMP_RSS 2u     /* past the RSS limit */
+/* Exit codes of a child that printed its stack on FWB_DUMP_SIGNAL (libFuzzer's defaults). */
+#define FWB_TIMEOUT_EXITCODE 70
+#define FWB_OOM_EXITCODE 71
+
 /* ---- capacities (the engine may size the memfd larger; the header says what it chose) ---- */
 #define FWB_MAX_MODULES 256
 #define FWB_MODULE_PATH_MAX 512
@@ -126,7 +137,14 @@ struct fwb_shm {
    * it; the engine kills and matches EXIT by this pid */
   int32_t running_pid;
   uint32_t running_seq;
-  uint32_t reserved[5];
+
+  /* engine: why it asks running_pid for its stack (FWB_DUMP_*), stored (dump_reason last, with
+   * release) before it sends FWB_DUMP_SIGNAL; dump_value is the timeout in ms or the child's
+   * resident set in MiB, dump_limit the RSS limit in MiB */
+  uint32_t dump_reason;
+  uint32_t dump_value;
+  uint32_t dump_limit;
+  uint32_t reserved[2];
 };
 
 #define FWB_RT_ASAN 1u        /* AddressSanitizer present */

@@ -109,6 +109,20 @@ FWB_HIDDEN void fwb_cmp_attach(struct fwb_shm *shm);
 /* signals.c */
 FWB_HIDDEN void fwb_signals_install(void);
 
+/* dump.c: installed in the fork server, so every child inherits it at no cost per input */
+FWB_HIDDEN void fwb_dump_install(struct fwb_shm *shm);
+
+/* report.c: async-signal-safe report pieces; fwb_put_* return the new length of buf */
+FWB_HIDDEN size_t fwb_put_str(char *buf, size_t at, size_t cap, const char *s);
+FWB_HIDDEN size_t fwb_put_num(char *buf, size_t at, size_t cap, unsigned long v, unsigned base);
+/* Starts buf with "==PID==ERROR: fuzzwb: ". */
+FWB_HIDDEN size_t fwb_put_pid_prefix(char *buf, size_t cap);
+FWB_HIDDEN void fwb_write_stderr(const char *buf, size_t len);
+/* backtrace() and backtrace_symbols_fd() to stderr; call fwb_backtrace_warm() first, outside
+ * any signal handler. */
+FWB_HIDDEN void fwb_print_backtrace(void);
+FWB_HIDDEN void fwb_backtrace_warm(void);
+
 /* Counter 0 is a sink: guards that got no range (capacity exhausted) all point at it. */
 #define FWB_SINK_COUNTER 0u
 

@@ -33,4 +33,7 @@ int alive(pid_t pid);
 int check_orphans(char *target);
 int check_spare(char *target, char *marker);
 
+/* dump.c */
+int check_dump(char *target, const char *kind, unsigned persistent, const char *text);
+
 #endif

@@ -308,6 +308,8 @@ int main(int argc, char **argv) {
     return check_orphans(target) != 0;
   if (!strcmp(check, "spare") && argc == 4)
     return check_spare(target, argv[3]) != 0;
+  if (!strcmp(check, "dump") && argc == 6)
+    return check_dump(target, argv[3], (unsigned)atoi(argv[4]), argv[5]) != 0;
   if (!strcmp(check, "reject"))
     return check_reject(target) != 0;
   fprintf(stderr, "driver: unknown check or wrong arguments: %s\n", check);

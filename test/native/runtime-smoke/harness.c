@@ -6,6 +6,7 @@
 #include <unistd.h>
 
 static int init_ran;
+static volatile unsigned long spins;
 static int after_fork_calls;
 static int calls;
 
@@ -38,6 +39,12 @@ static int prefix_depth(const uint8_t *d, size_t n) {
     return 1;
   }
   return 0;
+}
+
+/* A hang in a function of its own, whose name the stack the engine asks for must show. */
+static __attribute__((noinline)) void spin_forever(void) {
+  for (;;)
+    spins++;
 }
 
 static int run_plugin(const uint8_t *d, size_t n) {
@@ -84,6 +91,9 @@ int LLVMFuzzerTestOneInput(const uint8_t *d, size_t n) {
     return 0;
   case 'D':
     return run_plugin(d, n);
+  case 'L':
+    spin_forever();
+    return 0;
   default:
     return 0;
   }

@@ -34,7 +34,7 @@ gcc -g -O1 -fsanitize=address -fsanitize-coverage=trace-pc,trace-cmp "$here/harn
 # the runtime's own deadly-signal report is what the engine gets.
 gcc -g -O0 -fsanitize-coverage=trace-pc,trace-cmp "$here/harness.c" "$rt" -o "$out/harness_nosan"
 "$cc" -g -O2 -Wall -Wextra -Werror -I "$root/native/include" "$here/driver.c" "$here/engine.c" "$here/lifecycle.c" \
-  -o "$out/driver"
+  "$here/dump.c" -o "$out/driver"
 
 failed=0
 step() {
@@ -76,6 +76,12 @@ step "reject" "$d" reject "$asan"
 step "orphans" "$d" orphans "$asan"
 step "spare deaths" "$d" spare "$asan" "$out/spare-crash-marker"
 step "gcc" "$d" gcc "$out/harness_gcc"
+# The stack the engine asks for before a timeout or RSS kill: the sanitizer's printer (ASan, and
+# UBSan's in the coverage-only clang build) or, with no sanitizer runtime, backtrace_symbols.
+step "dump timeout asan" "$d" dump "$asan" timeout 1 "in spin_forever"
+step "dump rss asan persistent" "$d" dump "$asan" rss 4 "in spin_forever"
+step "dump timeout plain" "$d" dump "$plain" timeout 1 "spin_forever"
+step "dump rss no-sanitizer persistent" "$d" dump "$out/harness_nosan" rss 4 "harness_nosan("
 step "gcc overflow" "$d" crash "$out/harness_gcc" O exit:76 "ERROR: AddressSanitizer: heap-buffer-overflow"
 
 # Reproduce mode and -help, run directly like a libFuzzer binary.
