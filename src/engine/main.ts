@@ -2,6 +2,7 @@
 import { TargetError } from './exec/executor';
 import { EXIT } from './cli/exitCodes';
 import { flagsHelp, parseArgs, UsageError } from './cli/flags';
+import { covCommand } from './cli/covCommand';
 import { fuzzCommand } from './cli/fuzzCommand';
 import { minimizeCommand } from './cli/minimizeCommand';
 import { runCommand } from './cli/runCommand';
@@ -11,6 +12,7 @@ const USAGE = `usage: fuzzwb <command> [arguments] [-flag=value ...]
 commands:
   fuzz TARGET [CORPUS_DIR...]   fuzz TARGET; new inputs go to the first corpus directory
   run TARGET FILE...            run each input once in a fresh child, print how it ended (JSON lines)
+  cov TARGET CORPUS_DIR...      run a corpus once, export source coverage (-lcov, -sancov_json, -summary)
   minimize TARGET CRASH_FILE    shrink a crashing input, keeping its crash state (-runs, -max_total_time)
   help                          print this help
 
@@ -43,6 +45,8 @@ async function main(argv: string[]): Promise<number> {
       return fuzzCommand(args);
     case 'run':
       return runCommand(args);
+    case 'cov':
+      return covCommand(args);
     case 'minimize':
       return minimizeCommand(args);
     default:

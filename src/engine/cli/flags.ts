@@ -84,6 +84,26 @@ export const FLAGS: readonly FlagSpec[] = [
     default: '',
     help: 'Write a SARIF 2.1.0 log of all findings here.',
   },
+  {
+    name: 'coverage_deltas',
+    kind: 'string',
+    default: '',
+    help: 'fuzz: write live per-file coverage changes here as JSON lines (a few per second).',
+  },
+  {
+    name: 'source_roots',
+    kind: 'string',
+    default: '',
+    help: 'Comma-separated directories source file names are resolved against.',
+  },
+  { name: 'lcov', kind: 'string', default: '', help: 'cov: write an lcov tracefile here.' },
+  {
+    name: 'sancov_json',
+    kind: 'string',
+    default: '',
+    help: 'cov: write sancov -symbolize style JSON here.',
+  },
+  { name: 'summary', kind: 'int', default: 0, help: 'cov: print a per-file summary on stdout.' },
   { name: 'print_final_stats', kind: 'int', default: 1, help: 'Print stat:: lines at the end.' },
   { name: 'help', kind: 'int', default: 0, help: 'Print this help.' },
 ];

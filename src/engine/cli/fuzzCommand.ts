@@ -2,6 +2,7 @@
 import { mkdirSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { startExecutor } from '../exec/executor';
+import { openLiveDeltas } from '../coverage/liveDeltas';
 import { addToCorpus } from '../fuzz/artifacts';
 import { FuzzLoop, type LoopStats } from '../fuzz/loop';
 import { createRng } from '../fuzz/rng';
@@ -87,6 +88,14 @@ export async function fuzzCommand(args: ParsedArgs): Promise<number> {
   }
   for (const w of session.warnings) say(`WARNING: ${w}`);
   if (session.resumed > 0) say(`INFO: ${session.resumed} known finding(s) loaded`);
+  const deltasPath = stringFlag(f, 'coverage_deltas');
+  const roots = stringFlag(f, 'source_roots')
+    .split(',')
+    .filter((r) => r !== '');
+  const deltas =
+    deltasPath === ''
+      ? undefined
+      : openLiveDeltas(deltasPath, executor, target, roots, (m) => say(`WARNING: ${m}`));
   const unique = (): number => session.triager.uniqueCount;
   let worst: BatchFinding['kind'] | undefined;
   const loop = new FuzzLoop(
@@ -104,10 +113,12 @@ export async function fuzzCommand(args: ParsedArgs): Promise<number> {
       onNew: (input, s) => {
         if (corpusDirs[0] !== undefined) addToCorpus(corpusDirs[0], input);
         say(statusLine('NEW', s, unique()));
+        deltas?.tick();
       },
       onPulse: (() => {
         let next = 1024;
         return (s: LoopStats) => {
+          deltas?.tick();
           if (s.execs < next) return;
           while (next <= s.execs) next *= 2;
           say(statusLine('pulse', s, unique()));
@@ -146,6 +157,7 @@ export async function fuzzCommand(args: ParsedArgs): Promise<number> {
   } finally {
     process.off('SIGINT', onSignal);
     process.off('SIGTERM', onSignal);
+    await deltas?.close();
     await session.close();
     await executor.stop();
   }
