@@ -1,17 +1,11 @@
 // The coverage-map benchmark: symbolizing 100k PCs cold and cached, applying a 10k-PC change.
 import { execFileSync } from 'node:child_process';
-import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { createRequire } from 'node:module';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { dirname, join, resolve } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { performance } from 'node:perf_hooks';
-import { build } from 'esbuild';
-
-const root = resolve(dirname(fileURLToPath(import.meta.url)), '..', '..');
-const outDir = join(root, 'out', 'bench');
-const require = createRequire(import.meta.url);
+import { loadEngineModules, root } from '../lib/engineBundle.mjs';
 
 /** The limits the issue sets; the bench prints its timings as ratios of them. */
 const LIMITS = { coldMs: 10_000, cachedMs: 500, changeMs: 50 };
@@ -22,30 +16,15 @@ const USAGE = `usage: node scripts/bench.mjs coverage-map [--pcs N] [--change N]
   --json       one JSON object instead of the table`;
 
 /** Bundles the engine's coverage modules (the product path) and returns their exports. */
-async function loadCoverage() {
-  mkdirSync(outDir, { recursive: true });
-  const outfile = join(outDir, 'engine-coverage.cjs');
-  await build({
-    stdin: {
-      contents: [
-        "export { startExecutor } from './src/engine/exec/executor';",
-        "export { findSymbolizer } from './src/engine/exec/findTool';",
-        "export { LlvmPcSymbolizer } from './src/engine/coverage/batchSymbolizer';",
-        "export { CachedPcSymbols } from './src/engine/coverage/symbolCache';",
-        "export { decodePcTable } from './src/engine/coverage/pcTable';",
-        "export { CoverageModel } from './src/engine/coverage/model';",
-      ].join('\n'),
-      resolveDir: root,
-      loader: 'ts',
-    },
-    bundle: true,
-    platform: 'node',
-    format: 'cjs',
-    target: 'node20',
-    outfile,
-    logLevel: 'warning',
+function loadCoverage() {
+  return loadEngineModules('engine-coverage', {
+    startExecutor: 'src/engine/exec/executor',
+    findSymbolizer: 'src/engine/exec/findTool',
+    LlvmPcSymbolizer: 'src/engine/coverage/batchSymbolizer',
+    CachedPcSymbols: 'src/engine/coverage/symbolCache',
+    decodePcTable: 'src/engine/coverage/pcTable',
+    CoverageModel: 'src/engine/coverage/model',
   });
-  return require(outfile);
 }
 
 /** Generated source for the large PC table: writes `path`: `funcs` functions of `perFunc` `if` lines each, all called from the harness. */

@@ -69,24 +69,25 @@ interface FileRecord {
 }
 
 /**
- * Counters non-zero in `coverage` and not in `seen`. The map is mostly zeros, so it is read eight
- * bytes at a time and only non-zero words are looked at byte by byte.
+ * Counters non-zero in `coverage` and not in `seen`. The map is mostly zeros, so it is read four
+ * bytes at a time (a Uint32Array view: BigInt words would allocate on every read) and only non-zero
+ * words are looked at byte by byte.
  */
 export function newlyHit(coverage: Uint8Array, seen: ReadonlySet<number>): number[] {
   const out: number[] = [];
-  const head = Math.min((8 - (coverage.byteOffset & 7)) & 7, coverage.length);
-  const words = Math.floor((coverage.length - head) / 8);
+  const head = Math.min((4 - (coverage.byteOffset & 3)) & 3, coverage.length);
+  const words = Math.floor((coverage.length - head) / 4);
   const check = (i: number): void => {
     if (coverage[i] !== 0 && !seen.has(i)) out.push(i);
   };
   for (let i = 0; i < head; i++) check(i);
-  const view = new BigUint64Array(coverage.buffer, coverage.byteOffset + head, words);
+  const view = new Uint32Array(coverage.buffer, coverage.byteOffset + head, words);
   for (let w = 0; w < view.length; w++) {
-    if (view[w] === 0n) continue;
-    const base = head + w * 8;
-    for (let i = base; i < base + 8; i++) check(i);
+    if (view[w] === 0) continue;
+    const base = head + w * 4;
+    for (let i = base; i < base + 4; i++) check(i);
   }
-  for (let i = head + view.length * 8; i < coverage.length; i++) check(i);
+  for (let i = head + view.length * 4; i < coverage.length; i++) check(i);
   return out;
 }
 
@@ -114,6 +115,8 @@ export class CoverageModel {
   private readonly hit = new Set<number>();
   private readonly dirtyLines = new Map<FileRecord, Set<number>>();
   private readonly dirtyFuncs = new Map<FileRecord, Set<string>>();
+  /** Kept up to date as points are added and hit, so a delta never walks every line. */
+  private readonly sums = { lines: 0, linesHit: 0, functions: 0, functionsHit: 0, edgesHit: 0 };
 
   /** Adds points; a counter already known keeps its first location. */
   addPoints(points: readonly SourcePoint[]): void {
@@ -127,21 +130,23 @@ export class CoverageModel {
       this.byCounter.set(p.counter, { rec, point: p });
       rec.points.push(p);
       const isHit = this.hit.has(p.counter) ? 1 : 0;
-      const lt = rec.lines.get(p.line) ?? { total: 0, hit: 0, reported: undefined };
+      let lt = rec.lines.get(p.line);
+      if (lt === undefined) {
+        rec.lines.set(p.line, (lt = { total: 0, hit: 0, reported: undefined }));
+        this.sums.lines++;
+      }
       lt.total++;
-      lt.hit += isHit;
-      rec.lines.set(p.line, lt);
-      const ft = rec.funcs.get(p.func) ?? {
-        name: p.func,
-        line: p.line,
-        total: 0,
-        hit: 0,
-        reported: undefined,
-      };
+      this.countHit(lt, isHit, 'linesHit');
+      let ft = rec.funcs.get(p.func);
+      if (ft === undefined) {
+        ft = { name: p.func, line: p.line, total: 0, hit: 0, reported: undefined };
+        rec.funcs.set(p.func, ft);
+        this.sums.functions++;
+      }
       ft.total++;
-      ft.hit += isHit;
+      this.countHit(ft, isHit, 'functionsHit');
       ft.line = Math.min(ft.line, p.line);
-      rec.funcs.set(p.func, ft);
+      this.sums.edgesHit += isHit;
       this.markDirty(rec, p);
     }
   }
@@ -202,27 +207,7 @@ export class CoverageModel {
   }
 
   totals(): CoverageTotals {
-    const t: CoverageTotals = {
-      files: this.files.size,
-      lines: 0,
-      linesHit: 0,
-      functions: 0,
-      functionsHit: 0,
-      edges: this.byCounter.size,
-      edgesHit: 0,
-    };
-    for (const rec of this.files.values()) {
-      for (const l of rec.lines.values()) {
-        t.lines++;
-        if (l.hit > 0) t.linesHit++;
-        t.edgesHit += l.hit;
-      }
-      for (const f of rec.funcs.values()) {
-        t.functions++;
-        if (f.hit > 0) t.functionsHit++;
-      }
-    }
-    return t;
+    return { files: this.files.size, edges: this.byCounter.size, ...this.sums };
   }
 
   /** Every file's lines, functions and points, sorted, for the exporters. */
@@ -244,10 +229,18 @@ export class CoverageModel {
   private markHit(counter: number, rec: FileRecord, point: SourcePoint): void {
     this.hit.add(counter);
     const lt = rec.lines.get(point.line);
-    if (lt !== undefined) lt.hit++;
+    if (lt !== undefined) this.countHit(lt, 1, 'linesHit');
     const ft = rec.funcs.get(point.func);
-    if (ft !== undefined) ft.hit++;
+    if (ft !== undefined) this.countHit(ft, 1, 'functionsHit');
+    this.sums.edgesHit++;
     this.markDirty(rec, point);
+  }
+
+  /** Adds `n` hits to a line or function, counting it as hit the first time. */
+  private countHit(t: Tally, n: number, sum: 'linesHit' | 'functionsHit'): void {
+    if (n === 0) return;
+    if (t.hit === 0) this.sums[sum]++;
+    t.hit += n;
   }
 
   private markDirty(rec: FileRecord, p: SourcePoint): void {
