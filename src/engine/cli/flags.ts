@@ -23,6 +23,18 @@ export const FLAGS: readonly FlagSpec[] = [
   },
   { name: 'seed', kind: 'int', default: 0, help: 'Random seed; 0 picks one from the clock.' },
   { name: 'max_len', kind: 'int', default: 4096, help: 'Largest input the mutator makes.' },
+  {
+    name: 'dict',
+    kind: 'string',
+    default: '',
+    help: 'AFL/libFuzzer dictionary file: tokens the mutator inserts.',
+  },
+  {
+    name: 'use_cmp',
+    kind: 'int',
+    default: 1,
+    help: 'Learn from comparison operands: automatic dictionary and input-to-state replacement.',
+  },
   { name: 'timeout', kind: 'int', default: 1, help: 'Per-input time limit in seconds.' },
   {
     name: 'timeout_ms',

@@ -4,6 +4,7 @@ import { resolve } from 'node:path';
 import { startExecutor } from '../exec/executor';
 import { openLiveDeltas } from '../coverage/liveDeltas';
 import { addToCorpus } from '../fuzz/artifacts';
+import { DictionaryError, loadDictionary } from '../fuzz/dictionary';
 import { FuzzLoop, type LoopStats } from '../fuzz/loop';
 import { createRng } from '../fuzz/rng';
 import { loadSeeds } from '../fuzz/seeds';
@@ -59,6 +60,16 @@ export async function fuzzCommand(args: ParsedArgs): Promise<number> {
   const seed = intFlag(f, 'seed') || Date.now() % 0x7fffffff;
   say(`INFO: Seed: ${seed}`);
   const timeoutMs = intFlag(f, 'timeout_ms') || intFlag(f, 'timeout') * 1000;
+  const dictPath = stringFlag(f, 'dict');
+  let dictionary: Buffer[] = [];
+  try {
+    if (dictPath !== '') dictionary = loadDictionary(dictPath);
+  } catch (err) {
+    if (err instanceof DictionaryError) throw new UsageError(err.message);
+    throw err;
+  }
+  if (dictPath !== '') say(`INFO: ${dictionary.length} dictionary token(s) from ${dictPath}`);
+  const useCmp = intFlag(f, 'use_cmp') !== 0;
   const { executor, handshake } = await startExecutor({
     target,
     timeoutMs,
@@ -68,6 +79,7 @@ export async function fuzzCommand(args: ParsedArgs): Promise<number> {
     maxInputSize: Math.max(maxLen, ...seeds.map((s) => s.length), 1),
     // Crashes are symbolized by the triage session's cached symbolizer, not in every child.
     symbolize: false,
+    cmp: useCmp,
   });
   say(
     `INFO: fork server up (pid ${handshake.serverPid}), ${handshake.modules.length} module(s), ${handshake.countersUsed} edge counters`,
@@ -103,7 +115,8 @@ export async function fuzzCommand(args: ParsedArgs): Promise<number> {
     {
       rng: createRng(seed),
       maxLen,
-      dictionary: [],
+      dictionary,
+      cmpFeedback: useCmp,
       maxTotalTimeMs: intFlag(f, 'max_total_time') * 1000,
       maxRuns: intFlag(f, 'runs'),
       batchTargetMs: 100,

@@ -1,5 +1,7 @@
 // The coverage-guided fuzzing loop: pick an input, mutate a batch, run it natively, keep what is new.
 import type { BatchOptions, BatchResult, BatchFinding } from '../native/types';
+import { CmpHarvester, TokenSet } from './cmpTable';
+import { inputToStateVariants, pairsAfterRun } from './inputToState';
 import { mutate } from './mutator';
 import type { Rng } from './rng';
 
@@ -8,12 +10,26 @@ export interface LoopExecutor {
   runBatch(inputs: Buffer[], opts?: BatchOptions): Promise<BatchResult>;
   /** Accumulated coverage, one byte per counter. */
   coverage(): Buffer;
+  /** The trace-cmp operand slots (struct fwb_cmp_slot[]); needed for LoopOptions.cmpFeedback. */
+  cmpTable?(): Buffer;
 }
+
+/** Comparison operands kept as tokens next to the user's dictionary (libFuzzer keeps a few hundred). */
+const AUTO_TOKENS = 256;
+/** Input-to-state variants tried per corpus entry. */
+const I2S_VARIANTS = 256;
+/** Corpus entries waiting for input-to-state; older ones are dropped when discoveries pile up. */
+const I2S_QUEUE = 64;
 
 export interface LoopOptions {
   rng: Rng;
   maxLen: number;
   dictionary: readonly Buffer[];
+  /**
+   * Use the comparison operands the executor records (it must run with cmp: true): as tokens,
+   * and for input-to-state variants of every new corpus entry.
+   */
+  cmpFeedback?: boolean;
   /** Stop after this many milliseconds (0 = no limit). */
   maxTotalTimeMs: number;
   /** Stop after this many executions (0 = no limit). */
@@ -57,6 +73,9 @@ export class FuzzLoop {
   private covDirty = true;
   private readonly started: number;
   private readonly now: () => number;
+  private readonly cmp: { harvester: CmpHarvester; table: () => Buffer } | undefined;
+  private readonly i2sQueue: Buffer[] = [];
+  private dict: readonly Buffer[];
 
   constructor(
     private readonly exec: LoopExecutor,
@@ -65,6 +84,12 @@ export class FuzzLoop {
   ) {
     this.now = opts.now ?? (() => performance.now());
     this.started = this.now();
+    const table = exec.cmpTable?.bind(exec);
+    this.cmp =
+      opts.cmpFeedback === true && table !== undefined
+        ? { harvester: new CmpHarvester(new TokenSet(AUTO_TOKENS)), table }
+        : undefined;
+    this.dict = opts.dictionary;
   }
 
   /**
@@ -109,6 +134,12 @@ export class FuzzLoop {
     for (;;) {
       const end = this.limitReached();
       if (end !== undefined) return end;
+      const i2sInput = this.i2sQueue.shift();
+      if (i2sInput !== undefined && this.cmp !== undefined) {
+        const i2sEnd = await this.inputToState(i2sInput, this.cmp.table);
+        if (i2sEnd !== undefined) return i2sEnd;
+        continue;
+      }
       const batch: Buffer[] = [];
       const n = this.remainingRuns(this.batchSize);
       for (let i = 0; i < n; i++) batch.push(this.nextInput());
@@ -146,12 +177,7 @@ export class FuzzLoop {
     };
     const parent = pick();
     const other = c.length > 1 ? pick() : undefined;
-    return mutate(
-      parent,
-      rng,
-      { maxLen: this.opts.maxLen, dictionary: this.opts.dictionary },
-      other,
-    );
+    return mutate(parent, rng, { maxLen: this.opts.maxLen, dictionary: this.dict }, other);
   }
 
   /** Keeps a batch near batchTargetMs so stop requests and status lines stay timely. */
@@ -165,11 +191,36 @@ export class FuzzLoop {
     this.batchSize = Math.max(1, Math.min(4096, want));
   }
 
+  /** Harvests the operands the last batch left, and refreshes the mutator's dictionary. */
+  private harvestCmp(): void {
+    if (this.cmp === undefined) return;
+    const { harvester, table } = this.cmp;
+    if (harvester.harvest(table()) > 0) {
+      this.dict = [...this.opts.dictionary, ...harvester.tokens.tokens()];
+    }
+  }
+
+  /**
+   * Runs a corpus entry alone to learn which operands it compares, then runs the variants that
+   * put the other operand where one operand's bytes sit in the input.
+   */
+  private async inputToState(input: Buffer, table: () => Buffer): Promise<LoopEnd | undefined> {
+    // Copied: the table is a live view, and the run below rewrites it.
+    const before = Buffer.from(table());
+    const ended = await this.runInputs([input], false);
+    if (ended !== undefined) return ended;
+    const pairs = pairsAfterRun(before, table());
+    const variants = inputToStateVariants(input, pairs, this.remainingRuns(I2S_VARIANTS));
+    if (variants.length === 0 || this.limitReached() !== undefined) return undefined;
+    return this.runInputs(variants, false);
+  }
+
   private async runInputs(inputs: Buffer[], seeding: boolean): Promise<LoopEnd | undefined> {
     const res = await this.exec.runBatch(inputs, {
       feedback: true,
       stopOnFinding: this.opts.stopBatchOnFinding ?? true,
     });
+    this.harvestCmp();
     const before = this.execs;
     this.execs += res.execs;
     // Events report the execution count at the input itself, as libFuzzer's status lines do.
@@ -180,6 +231,10 @@ export class FuzzLoop {
       if (f.kind === 'ok') {
         if (f.newCoverage || (seeding && this.corpus.length === 0)) {
           this.corpus.push(input);
+          if (this.cmp !== undefined) {
+            this.i2sQueue.push(input);
+            if (this.i2sQueue.length > I2S_QUEUE) this.i2sQueue.shift();
+          }
           this.events.onNew(input, statsAt(f.index));
         }
         continue;

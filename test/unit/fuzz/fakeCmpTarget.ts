@@ -1,0 +1,104 @@
+// Test doubles for comparison feedback: synthetic fwb_cmp_slot tables and a fake target that
+// records its compares in one, as the native runtime does.
+import { CMP_SLOT_BYTES, FWB_CMP_CONST } from '../../../src/engine/fuzz/cmpTable';
+import type { LoopExecutor } from '../../../src/engine/fuzz/loop';
+import type {
+  BatchFinding,
+  BatchOptions,
+  BatchResult,
+  ExecResult,
+} from '../../../src/engine/native/types';
+
+export interface Slot {
+  a: bigint;
+  b: bigint;
+  size: number;
+  flags?: number;
+  pc?: bigint;
+}
+
+function writeSlot(t: Buffer, i: number, s: Slot): void {
+  const off = i * CMP_SLOT_BYTES;
+  t.writeBigUInt64LE(s.a, off);
+  t.writeBigUInt64LE(s.b, off + 8);
+  t.writeUInt32LE(s.size, off + 16);
+  t.writeUInt32LE(s.flags ?? 0, off + 20);
+  t.writeBigUInt64LE(s.pc ?? 0x401000n + BigInt(i), off + 24);
+}
+
+/** A table of `slots` slots with the given ones filled in, as the runtime writes them. */
+export function cmpTableOf(filled: Record<number, Slot>, slots = 16): Buffer {
+  const t = Buffer.alloc(slots * CMP_SLOT_BYTES);
+  for (const [i, s] of Object.entries(filled)) writeSlot(t, Number(i), s);
+  return t;
+}
+
+export const MAGIC1 = 0xdeadbeefn;
+export const MAGIC2 = 0x1badf00dn;
+
+const OK: ExecResult = {
+  kind: 'ok',
+  signal: 0,
+  exitCode: 0,
+  output: Buffer.alloc(0),
+  outputTruncated: false,
+  durationUs: 1,
+  ret: 0,
+  newCoverage: false,
+  pid: 1,
+};
+
+/**
+ * `if (size >= 8 && le32(data) == MAGIC1 && le32(data + 4) == MAGIC2) crash;` with an edge per
+ * stage. Each compare is recorded like __sanitizer_cov_trace_const_cmp4: constant first, and
+ * only when the operands differ.
+ */
+export class FakeCmpTarget implements LoopExecutor {
+  readonly acc = Buffer.alloc(4);
+  readonly table = cmpTableOf({});
+  execs = 0;
+
+  private compare(slot: number, constant: bigint, v: bigint): boolean {
+    if (constant !== v)
+      writeSlot(this.table, slot, { a: constant, b: v, size: 4, flags: FWB_CMP_CONST });
+    return constant === v;
+  }
+
+  /** Edges the input reaches; 3 means the crash. */
+  private depth(d: Buffer): number {
+    if (d.length < 8) return 0;
+    if (!this.compare(3, MAGIC1, BigInt(d.readUInt32LE(0)))) return 1;
+    if (!this.compare(11, MAGIC2, BigInt(d.readUInt32LE(4)))) return 2;
+    return 3;
+  }
+
+  runBatch(inputs: Buffer[], opts?: BatchOptions): Promise<BatchResult> {
+    const findings: BatchFinding[] = [];
+    let execs = 0;
+    for (const [index, input] of inputs.entries()) {
+      execs++;
+      this.execs++;
+      const depth = this.depth(input);
+      if (depth === 3) {
+        findings.push({ ...OK, kind: 'crash', signal: 11, exitCode: -1, index });
+        if (opts?.stopOnFinding !== false) break;
+        continue;
+      }
+      let fresh = false;
+      for (let e = 0; e <= depth; e++) {
+        if (this.acc[e] === 0) fresh = true;
+        this.acc[e] = 1;
+      }
+      if (fresh && opts?.feedback === true) findings.push({ ...OK, newCoverage: true, index });
+    }
+    return Promise.resolve({ execs, elapsedUs: execs, findings, restarts: 0 });
+  }
+
+  coverage(): Buffer {
+    return this.acc;
+  }
+
+  cmpTable(): Buffer {
+    return this.table;
+  }
+}

@@ -1,0 +1,118 @@
+// Table tests of input-to-state variants, and of which pairs an input left in the table.
+import assert from 'node:assert/strict';
+import { test } from 'node:test';
+import { FWB_CMP_CONST, readCmpTable, type CmpPair } from '../../../src/engine/fuzz/cmpTable';
+import { inputToStateVariants, pairsAfterRun } from '../../../src/engine/fuzz/inputToState';
+import { cmpTableOf } from './fakeCmpTarget';
+
+const hex = (b: Buffer): string => b.toString('hex');
+const pair = (a: bigint, b: bigint, size: number): CmpPair => ({ a, b, size, flags: 0, slot: 0 });
+
+const CASES: { name: string; input: string; pairs: CmpPair[]; limit?: number; want: string[] }[] = [
+  {
+    name: 'little-endian operand replaced, with +/-1',
+    input: '0011223344',
+    pairs: [pair(0xdeadbeefn, 0x44332211n, 4)],
+    want: ['00efbeadde', '00f0beadde', '00eebeadde'],
+  },
+  {
+    name: 'big-endian operand replaced, with +/-1',
+    input: '1122334455',
+    pairs: [pair(0xcafen, 0x3344n, 2)],
+    want: ['1122cafe55', '1122caff55', '1122cafd55'],
+  },
+  {
+    name: 'either operand may come from the input',
+    input: 'aaaa0102',
+    pairs: [pair(0x0201n, 0x7777n, 2)],
+    want: ['aaaa7777', 'aaaa7877', 'aaaa7677'],
+  },
+  {
+    name: 'every site of the pattern, one at a time',
+    input: '0a0b0a0b',
+    pairs: [pair(0x0102n, 0x0b0an, 2)],
+    // 0a0b is at 0 and 2 little-endian; 0b0a, big-endian, straddles them at 1.
+    want: [
+      '02010a0b',
+      '03010a0b',
+      '01010a0b',
+      '0a0b0201',
+      '0a0b0301',
+      '0a0b0101',
+      '0a01020b',
+      '0a01030b',
+      '0a01010b',
+    ],
+  },
+  {
+    name: 'wrap-around at the width',
+    input: '00ff',
+    pairs: [pair(0xffffn, 0xff00n, 2)],
+    want: ['ffff', '0000', 'feff'],
+  },
+  {
+    name: 'operands absent from the input give nothing',
+    input: '00112233',
+    pairs: [pair(0x1234n, 0x5678n, 2)],
+    want: [],
+  },
+  {
+    name: 'single-byte compares are left to havoc',
+    input: '41',
+    pairs: [pair(0x42n, 0x41n, 1)],
+    want: [],
+  },
+  {
+    name: 'operand wider than the input gives nothing',
+    input: '1122',
+    pairs: [pair(0x11n, 0x2211n, 4)],
+    want: [],
+  },
+  {
+    name: 'duplicates and the input itself are dropped',
+    input: '0100',
+    pairs: [pair(0x0002n, 0x0001n, 2), pair(0x0002n, 0x0001n, 2)],
+    // 0x0002 - 1 is the input again.
+    want: ['0200', '0300'],
+  },
+  {
+    name: 'limit',
+    input: '0011223344',
+    pairs: [pair(0xdeadbeefn, 0x44332211n, 4)],
+    limit: 2,
+    want: ['00efbeadde', '00f0beadde'],
+  },
+];
+
+for (const c of CASES) {
+  test(`inputToState: ${c.name}`, () => {
+    const input = Buffer.from(c.input, 'hex');
+    const out = inputToStateVariants(input, c.pairs, c.limit ?? 100).map(hex);
+    assert.deepEqual(out, c.want);
+    assert.equal(hex(input), c.input, 'the input itself is never modified');
+  });
+}
+
+test('inputToState caps the sites of one pattern', () => {
+  const input = Buffer.alloc(64);
+  const out = inputToStateVariants(input, [pair(0x4141n, 0n, 2)], 1000);
+  // 8 sites, 3 deltas little-endian; big-endian 0x4141 repeats, 0x4142 and 0x4140 do not.
+  assert.equal(out.length, 8 * 5);
+});
+
+test('pairsAfterRun puts the slots the run changed first', () => {
+  const before = cmpTableOf({
+    2: { a: 5n, b: 6n, size: 4 },
+    7: { a: 0xdeadbeefn, b: 0x11n, size: 4, flags: FWB_CMP_CONST },
+  });
+  const after = cmpTableOf({
+    2: { a: 5n, b: 6n, size: 4 },
+    7: { a: 0xdeadbeefn, b: 0x22n, size: 4, flags: FWB_CMP_CONST },
+    9: { a: 9n, b: 10n, size: 2 },
+  });
+  assert.deepEqual(
+    pairsAfterRun(before, after).map((p) => p.slot),
+    [7, 9, 2],
+  );
+  assert.equal(readCmpTable(after).length, 3);
+});
