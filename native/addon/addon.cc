@@ -180,6 +180,7 @@ public:
          InstanceMethod<&Executor::Counters>("counters"), InstanceMethod<&Executor::Pcs>("pcs"),
          InstanceMethod<&Executor::Coverage>("coverage"),
          InstanceMethod<&Executor::CmpTable>("cmpTable"),
+         InstanceMethod<&Executor::MemcmpTable>("memcmpTable"),
          InstanceMethod<&Executor::Modules>("modules"), InstanceMethod<&Executor::Stop>("stop")});
   }
 
@@ -330,6 +331,9 @@ private:
   }
   Napi::Value CmpTable(const Napi::CallbackInfo &info) {
     return View(info.Env(), shm_, shm_->cmpTable(), shm_->cmpBytes());
+  }
+  Napi::Value MemcmpTable(const Napi::CallbackInfo &info) {
+    return View(info.Env(), shm_, shm_->memcmpTable(), shm_->memcmpBytes());
   }
   Napi::Value Modules(const Napi::CallbackInfo &info) {
     return modulesToJs(info.Env(), shm_->modules());

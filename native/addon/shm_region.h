@@ -37,6 +37,8 @@ public:
   size_t pcsBytes() const { return size_t(header_->counters_capacity) * sizeof(uint64_t); }
   uint8_t *cmpTable() const { return base_ + header_->cmp_offset; }
   size_t cmpBytes() const { return FWB_CMP_SLOTS * sizeof(fwb_cmp_slot); }
+  uint8_t *memcmpTable() const { return base_ + header_->memcmp_offset; }
+  size_t memcmpBytes() const { return FWB_MEMCMP_SLOTS * sizeof(fwb_memcmp_slot); }
   uint32_t inputCapacity() const { return header_->input_capacity; }
 
   // Guards handed out so far, clamped so a confused target cannot push reads past the map.

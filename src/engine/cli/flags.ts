@@ -55,10 +55,21 @@ export const FLAGS: readonly FlagSpec[] = [
     help: 'How long the target may take to start its fork server (includes LLVMFuzzerInitialize).',
   },
   {
+    name: 'mode',
+    kind: 'string',
+    default: 'hybrid',
+    help:
+      'fuzz: hybrid runs inputs in persistent children and re-runs new coverage and crashes in ' +
+      'a fresh fork before keeping them; fork forks a fresh child for every input; persistent ' +
+      'skips the re-runs (faster, but its findings may depend on earlier inputs).',
+  },
+  {
     name: 'persistent',
     kind: 'int',
-    default: 1,
-    help: 'Inputs per child process: 1 forks a fresh child for every input.',
+    default: 0,
+    help:
+      'Inputs per child process: 0 or 1 forks a fresh child for every input, except in fuzz ' +
+      'hybrid and persistent modes, where 0 means 1000.',
   },
   {
     name: 'artifact_prefix',

@@ -1,10 +1,10 @@
 // `fuzzwb fuzz TARGET [CORPUS...]`: fuzz until a finding (or, with -keep_going=1, a limit).
 import { mkdirSync } from 'node:fs';
 import { resolve } from 'node:path';
-import { startExecutor } from '../exec/executor';
 import { openLiveDeltas } from '../coverage/liveDeltas';
 import { addToCorpus } from '../fuzz/artifacts';
 import { DictionaryError, loadDictionary } from '../fuzz/dictionary';
+import { parseFuzzMode, startModeExecutors, FUZZ_MODES } from '../fuzz/hybridModes';
 import { FuzzLoop, type LoopStats } from '../fuzz/loop';
 import { createRng } from '../fuzz/rng';
 import { loadSeeds } from '../fuzz/seeds';
@@ -18,6 +18,28 @@ import { EXIT, exitCodeFor } from './exitCodes';
 
 function say(line: string): void {
   process.stderr.write(`${line}\n`);
+}
+
+/** At most one "not reproducible" line per this many ms: leaky targets produce thousands. */
+const NOT_REPRODUCED_EVERY_MS = 5000;
+
+/** Counts persistent-mode ends a fresh process did not repeat, and says so now and then. */
+function notReproducedReporter(): { note(kind: string): void; count(): number } {
+  let last = -Infinity;
+  let count = 0;
+  return {
+    note: (kind) => {
+      count++;
+      const now = performance.now();
+      if (now - last < NOT_REPRODUCED_EVERY_MS) return;
+      last = now;
+      say(
+        `==fuzzwb== ${kind} not reproducible in a fresh process (depends on earlier inputs in ` +
+          `the same child); not reported (${count} so far)`,
+      );
+    },
+    count: () => count,
+  };
 }
 
 function statusLine(tag: string, s: LoopStats, unique: number): string {
@@ -70,20 +92,34 @@ export async function fuzzCommand(args: ParsedArgs): Promise<number> {
   }
   if (dictPath !== '') say(`INFO: ${dictionary.length} dictionary token(s) from ${dictPath}`);
   const useCmp = intFlag(f, 'use_cmp') !== 0;
-  const { executor, handshake } = await startExecutor({
-    target,
-    timeoutMs,
-    rssLimitMb: intFlag(f, 'rss_limit_mb'),
-    persistent: Math.max(1, intFlag(f, 'persistent')),
-    handshakeTimeoutMs: intFlag(f, 'startup_timeout_ms'),
-    maxInputSize: Math.max(maxLen, ...seeds.map((s) => s.length), 1),
-    // Crashes are symbolized by the triage session's cached symbolizer, not in every child.
-    symbolize: false,
-    cmp: useCmp,
-  });
+  const mode = parseFuzzMode(stringFlag(f, 'mode'));
+  if (mode === undefined) {
+    throw new UsageError(
+      `-mode takes one of ${FUZZ_MODES.join(', ')}, not "${stringFlag(f, 'mode')}"`,
+    );
+  }
+  const notReproduced = notReproducedReporter();
+  const execs = await startModeExecutors(
+    mode,
+    {
+      target,
+      timeoutMs,
+      rssLimitMb: intFlag(f, 'rss_limit_mb'),
+      handshakeTimeoutMs: intFlag(f, 'startup_timeout_ms'),
+      maxInputSize: Math.max(maxLen, ...seeds.map((s) => s.length), 1),
+      // Crashes are symbolized by the triage session's cached symbolizer, not in every child.
+      symbolize: false,
+      cmp: useCmp,
+    },
+    Math.max(0, intFlag(f, 'persistent')),
+    { onNotReproduced: (_input, res) => notReproduced.note(res.kind) },
+  );
+  const executor = execs.fresh;
+  const { handshake } = execs;
   say(
     `INFO: fork server up (pid ${handshake.serverPid}), ${handshake.modules.length} module(s), ${handshake.countersUsed} edge counters`,
   );
+  say(`INFO: ${execs.describe}`);
   say(`INFO: ${seeds.length} seed input(s) loaded`);
   let session: TriageSession;
   try {
@@ -95,7 +131,7 @@ export async function fuzzCommand(args: ParsedArgs): Promise<number> {
       sarifPath: stringFlag(f, 'sarif'),
     });
   } catch (err) {
-    await executor.stop();
+    await execs.stop();
     throw new UsageError((err as Error).message);
   }
   for (const w of session.warnings) say(`WARNING: ${w}`);
@@ -111,7 +147,7 @@ export async function fuzzCommand(args: ParsedArgs): Promise<number> {
   const unique = (): number => session.triager.uniqueCount;
   let worst: BatchFinding['kind'] | undefined;
   const loop = new FuzzLoop(
-    executor,
+    execs.loop,
     {
       rng: createRng(seed),
       maxLen,
@@ -165,6 +201,9 @@ export async function fuzzCommand(args: ParsedArgs): Promise<number> {
       say(`stat::new_units_added:          ${s.corpus}`);
       say(`stat::edges_covered:            ${s.cov}`);
       say(`stat::unique_findings:          ${unique()}`);
+      if (execs.hybrid !== undefined) {
+        say(`stat::not_reproducible:         ${notReproduced.count()}`);
+      }
     }
     return worst !== undefined ? exitCodeFor(worst) : EXIT.ok;
   } finally {
@@ -172,6 +211,6 @@ export async function fuzzCommand(args: ParsedArgs): Promise<number> {
     process.off('SIGTERM', onSignal);
     await deltas?.close();
     await session.close();
-    await executor.stop();
+    await execs.stop();
   }
 }

@@ -1,5 +1,5 @@
 // Reads the trace-cmp operand table (struct fwb_cmp_slot[]) and keeps its operands as tokens.
-// Only integer compares: the addon's cmpTable() covers the cmp slots, not the memcmp slots.
+// Integer compares only; memcmp/strcmp operands are read by memcmpTable.ts.
 
 /** sizeof(struct fwb_cmp_slot) in native/include/fuzzwb_shm.h: u64 arg1, arg2; u32 size, flags; u64 pc. */
 export const CMP_SLOT_BYTES = 32;

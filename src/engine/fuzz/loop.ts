@@ -2,6 +2,7 @@
 import type { BatchOptions, BatchResult, BatchFinding } from '../native/types';
 import { CmpHarvester, TokenSet } from './cmpTable';
 import { inputToStateVariants, pairsAfterRun } from './inputToState';
+import { MemcmpHarvester, memcmpVariants, readMemcmpTable } from './memcmpTable';
 import { mutate } from './mutator';
 import type { Rng } from './rng';
 
@@ -12,6 +13,8 @@ export interface LoopExecutor {
   coverage(): Buffer;
   /** The trace-cmp operand slots (struct fwb_cmp_slot[]); needed for LoopOptions.cmpFeedback. */
   cmpTable?(): Buffer;
+  /** The memcmp/strcmp operand slots (struct fwb_memcmp_slot[]); used with cmpFeedback too. */
+  memcmpTable?(): Buffer;
 }
 
 /** Comparison operands kept as tokens next to the user's dictionary (libFuzzer keeps a few hundred). */
@@ -74,6 +77,8 @@ export class FuzzLoop {
   private readonly started: number;
   private readonly now: () => number;
   private readonly cmp: { harvester: CmpHarvester; table: () => Buffer } | undefined;
+  /** memcmp operands share the automatic dictionary's token set with the integer ones. */
+  private readonly memcmp: { harvester: MemcmpHarvester; table: () => Buffer } | undefined;
   private readonly i2sQueue: Buffer[] = [];
   private dict: readonly Buffer[];
 
@@ -88,6 +93,11 @@ export class FuzzLoop {
     this.cmp =
       opts.cmpFeedback === true && table !== undefined
         ? { harvester: new CmpHarvester(new TokenSet(AUTO_TOKENS)), table }
+        : undefined;
+    const memTable = exec.memcmpTable?.bind(exec);
+    this.memcmp =
+      this.cmp !== undefined && memTable !== undefined
+        ? { harvester: new MemcmpHarvester(this.cmp.harvester.tokens), table: memTable }
         : undefined;
     this.dict = opts.dictionary;
   }
@@ -195,9 +205,9 @@ export class FuzzLoop {
   private harvestCmp(): void {
     if (this.cmp === undefined) return;
     const { harvester, table } = this.cmp;
-    if (harvester.harvest(table()) > 0) {
-      this.dict = [...this.opts.dictionary, ...harvester.tokens.tokens()];
-    }
+    let added = harvester.harvest(table());
+    if (this.memcmp !== undefined) added += this.memcmp.harvester.harvest(this.memcmp.table());
+    if (added > 0) this.dict = [...this.opts.dictionary, ...harvester.tokens.tokens()];
   }
 
   /**
@@ -210,7 +220,13 @@ export class FuzzLoop {
     const ended = await this.runInputs([input], false);
     if (ended !== undefined) return ended;
     const pairs = pairsAfterRun(before, table());
-    const variants = inputToStateVariants(input, pairs, this.remainingRuns(I2S_VARIANTS));
+    const limit = this.remainingRuns(I2S_VARIANTS);
+    // Byte-string compares first: a magic string is what integer operands cannot express.
+    const strings =
+      this.memcmp !== undefined
+        ? memcmpVariants(input, readMemcmpTable(this.memcmp.table()), Math.ceil(limit / 2))
+        : [];
+    const variants = [...strings, ...inputToStateVariants(input, pairs, limit - strings.length)];
     if (variants.length === 0 || this.limitReached() !== undefined) return undefined;
     return this.runInputs(variants, false);
   }

@@ -122,6 +122,11 @@ export interface NativeExecutor {
   coverage(): Buffer;
   /** Zero-copy view of the trace-cmp slots (struct fwb_cmp_slot[]). */
   cmpTable(): Buffer;
+  /**
+   * Zero-copy view of the memcmp/strcmp operand slots (struct fwb_memcmp_slot[]), recorded through
+   * the sanitizers' weak hooks while cmp is on. Like cmpTable, not cleared between inputs.
+   */
+  memcmpTable(): Buffer;
   modules(): ModuleInfo[];
   /**
    * Kills the target and ends the native thread; an input still running and calls queued

@@ -1,5 +1,6 @@
-// From no seeds, `fuzzwb fuzz` gets past a uint32 magic (input-to-state from trace-cmp operands)
-// and an 8-byte memcmp (a -dict token) to a planted overflow; a malformed -dict is one usage line.
+// From no seeds and no dictionary, `fuzzwb fuzz` gets past a uint32 magic and an 8-byte memcmp
+// (comparison feedback: operands as tokens and input-to-state) to a planted overflow; -dict files
+// load, and a malformed one is one usage line.
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
@@ -24,16 +25,11 @@ function buildTarget(): string {
 test('the magic and the tag are found from no seeds', { timeout: 120_000 }, async () => {
   const target = buildTarget();
   const out = mkdtempSync(join(tmpdir(), 'fwb-cmp-'));
-  const dict = join(out, 'tag.dict');
-  // The memcmp operands are not readable from the engine (the addon exposes the integer
-  // slots only), so the 8-byte tag comes from the user's dictionary, the magic from trace-cmp.
-  writeFileSync(dict, '# the tag the harness compares with memcmp\ntag="FWB-TAG!"\n');
   const run = await fuzzUntil(
-    ['fuzz', target, '-max_total_time=60', `-dict=${dict}`, `-artifact_prefix=${out}/`],
+    ['fuzz', target, '-max_total_time=60', `-artifact_prefix=${out}/`],
     () => false,
     90_000,
   );
-  assert.match(run.stderr, /INFO: 1 dictionary token\(s\) from /);
   assert.equal(run.code, 77, run.stderr.slice(-3000));
   const [found, ...more] = findings(out);
   assert.equal(more.length, 0);
@@ -43,6 +39,21 @@ test('the magic and the tag are found from no seeds', { timeout: 120_000 }, asyn
   const input = readFileSync(found.artifact);
   assert.equal(input.readUInt32LE(0), 0xdeadbeef);
   assert.equal(input.subarray(4, 12).toString('latin1'), 'FWB-TAG!');
+});
+
+test('a dictionary file is loaded and its tokens counted', () => {
+  const target = buildTarget();
+  const out = mkdtempSync(join(tmpdir(), 'fwb-dict-ok-'));
+  const dict = join(out, 'tag.dict');
+  writeFileSync(
+    dict,
+    '# the tag the harness compares\ntag="FWB-TAG!"\nmagic="\\xef\\xbe\\xad\\xde"\n',
+  );
+  const r = spawnSync(fuzzwbBin, ['fuzz', target, '-runs=10', `-dict=${dict}`], {
+    encoding: 'utf8',
+  });
+  assert.equal(r.status, 0, r.stderr);
+  assert.match(r.stderr, /INFO: 2 dictionary token\(s\) from /);
 });
 
 test('a malformed dictionary line stops the run before the target starts', () => {

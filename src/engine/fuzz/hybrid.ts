@@ -1,0 +1,109 @@
+// Hybrid execution: batches run in persistent mode, discoveries are confirmed in a fresh fork.
+import type { BatchFinding, BatchOptions, BatchResult } from '../native/types';
+import type { LoopExecutor } from './loop';
+
+/** What the hybrid tells its owner about the persistent executor's results it did not keep. */
+export interface HybridEvents {
+  /** A non-ok end of the persistent run that ended ok in a fresh process. */
+  onNotReproduced?(input: Buffer, persistent: BatchFinding): void;
+}
+
+export interface HybridCounts {
+  /** Persistent-mode discoveries (coverage or ends) that were re-run in a fresh fork. */
+  confirmations: number;
+  /** Non-ok ends that did not happen again in a fresh process. */
+  notReproduced: number;
+  /** Coverage gains that a fresh process did not show. */
+  coverageDropped: number;
+}
+
+/**
+ * A LoopExecutor over two executors: `fast` (persistent mode, many inputs per child) runs the
+ * batches; `fresh` (a fork per input) re-runs every input the fast one flags. Persistent
+ * children carry state from one input to the next, so a crash or a coverage gain seen there
+ * may depend on inputs that came before; only what a fresh process shows is passed on.
+ * coverage() is the fresh executor's map: it holds exactly the confirmed coverage.
+ */
+export class HybridExecutor implements LoopExecutor {
+  readonly counts: HybridCounts = { confirmations: 0, notReproduced: 0, coverageDropped: 0 };
+
+  constructor(
+    private readonly fast: LoopExecutor,
+    private readonly fresh: LoopExecutor,
+    private readonly events: HybridEvents = {},
+  ) {}
+
+  coverage(): Buffer {
+    return this.fresh.coverage();
+  }
+
+  /** The operands of the batches, which run on the fast executor. */
+  cmpTable(): Buffer {
+    if (this.fast.cmpTable === undefined) return Buffer.alloc(0);
+    return this.fast.cmpTable();
+  }
+
+  /** The string operands of the batches, likewise from the fast executor. */
+  memcmpTable(): Buffer {
+    if (this.fast.memcmpTable === undefined) return Buffer.alloc(0);
+    return this.fast.memcmpTable();
+  }
+
+  /**
+   * Runs the batch on the fast executor and replaces each of its findings by the fresh run's.
+   * A batch the fast executor cut short at an end that does not reproduce goes on after it, so
+   * callers see the batch as if that end had not happened.
+   */
+  async runBatch(inputs: Buffer[], opts: BatchOptions = {}): Promise<BatchResult> {
+    const stopOnFinding = opts.stopOnFinding ?? true;
+    const out: BatchResult = { execs: 0, elapsedUs: 0, findings: [], restarts: 0 };
+    let offset = 0;
+    while (offset < inputs.length) {
+      const part = inputs.slice(offset);
+      const res = await this.fast.runBatch(part, opts);
+      out.elapsedUs += res.elapsedUs;
+      out.restarts += res.restarts;
+      let confirmedEnd = false;
+      for (const f of res.findings) {
+        const input = part[f.index] ?? Buffer.alloc(0);
+        const kept = await this.confirm(input, f, opts.feedback ?? false);
+        if (kept === undefined) continue;
+        out.findings.push({ ...kept, index: f.index + offset });
+        if (kept.kind !== 'ok') confirmedEnd = true;
+      }
+      out.execs += res.execs;
+      offset += res.execs;
+      const cutShort = res.execs < part.length;
+      if (!stopOnFinding || !cutShort || confirmedEnd || res.execs === 0) break;
+    }
+    return out;
+  }
+
+  /** The fresh run's result when it is worth passing on, else undefined. */
+  private async confirm(
+    input: Buffer,
+    f: BatchFinding,
+    feedback: boolean,
+  ): Promise<BatchFinding | undefined> {
+    // An ok end without new coverage claims nothing, so there is nothing to confirm.
+    if (f.kind === 'ok' && !f.newCoverage) return f;
+    this.counts.confirmations++;
+    const again = await this.fresh.runBatch([input], { feedback, stopOnFinding: true });
+    const g = again.findings[0];
+    if (f.kind !== 'ok' && (g === undefined || g.kind === 'ok')) {
+      this.counts.notReproduced++;
+      this.events.onNotReproduced?.(input, f);
+    }
+    if (g === undefined) {
+      if (f.kind === 'ok') this.counts.coverageDropped++;
+      return undefined;
+    }
+    // An ok fresh run reaches the caller only with coverage the fresh map had not seen. A fresh
+    // run that ends non-ok where the persistent one did not is a finding in its own right.
+    if (g.kind === 'ok' && !g.newCoverage) {
+      if (f.kind === 'ok') this.counts.coverageDropped++;
+      return undefined;
+    }
+    return g;
+  }
+}

@@ -1,0 +1,86 @@
+// The executors behind each fuzzing mode (-mode=hybrid|fork|persistent), started together.
+import { startExecutor, type ExecutorConfig, type StartedExecutor } from '../exec/executor';
+import type { Handshake, NativeExecutor } from '../native/types';
+import { HybridExecutor, type HybridEvents } from './hybrid';
+import type { LoopExecutor } from './loop';
+
+export const FUZZ_MODES = ['hybrid', 'fork', 'persistent'] as const;
+export type FuzzMode = (typeof FUZZ_MODES)[number];
+
+/** Inputs per persistent child when -persistent is 0 (AFL++'s persistent loops run ~1000). */
+export const DEFAULT_PERSISTENT = 1000;
+
+export function parseFuzzMode(text: string): FuzzMode | undefined {
+  return FUZZ_MODES.find((m) => m === text);
+}
+
+export interface ModeExecutors {
+  /** What the fuzzing loop runs its batches on. */
+  loop: LoopExecutor;
+  /** Runs crashes again for triage, and holds the coverage the loop reports. */
+  fresh: NativeExecutor;
+  /** Set in hybrid mode: its counts of what was confirmed and what was not. */
+  hybrid: HybridExecutor | undefined;
+  handshake: Handshake;
+  /** One line saying how inputs run. */
+  describe: string;
+  stop(): Promise<void>;
+}
+
+/**
+ * Starts the executors of `mode`. `persistent` is the -persistent flag (0 = the default); it
+ * does not apply to fork mode, whose point is a fresh process for every input.
+ */
+export async function startModeExecutors(
+  mode: FuzzMode,
+  cfg: Omit<ExecutorConfig, 'persistent'>,
+  persistent: number,
+  events: HybridEvents = {},
+): Promise<ModeExecutors> {
+  const perChild = persistent > 0 ? persistent : DEFAULT_PERSISTENT;
+  if (mode === 'fork') {
+    const { executor, handshake } = await startExecutor({ ...cfg, persistent: 1 });
+    return single(executor, handshake, 'fork mode: a fresh child process for every input');
+  }
+  if (mode === 'persistent') {
+    const { executor, handshake } = await startExecutor({ ...cfg, persistent: perChild });
+    return single(
+      executor,
+      handshake,
+      `persistent mode: ${perChild} inputs per child, findings not confirmed in fresh processes`,
+    );
+  }
+  const fast = await startExecutor({ ...cfg, persistent: perChild });
+  let fresh: StartedExecutor;
+  try {
+    // The confirming runs do not feed the mutator, so they need no comparison operands.
+    fresh = await startExecutor({ ...cfg, persistent: 1, cmp: false });
+  } catch (err) {
+    await fast.executor.stop();
+    throw err;
+  }
+  const hybrid = new HybridExecutor(fast.executor, fresh.executor, events);
+  return {
+    loop: hybrid,
+    fresh: fresh.executor,
+    hybrid,
+    handshake: fast.handshake,
+    describe:
+      `hybrid mode: ${perChild} inputs per persistent child, new coverage and crashes ` +
+      `confirmed in a fresh fork (server pid ${fresh.handshake.serverPid})`,
+    stop: async () => {
+      await Promise.all([fast.executor.stop(), fresh.executor.stop()]);
+    },
+  };
+}
+
+function single(executor: NativeExecutor, handshake: Handshake, describe: string): ModeExecutors {
+  return {
+    loop: executor,
+    fresh: executor,
+    hybrid: undefined,
+    handshake,
+    describe,
+    stop: () => executor.stop(),
+  };
+}

@@ -1,0 +1,194 @@
+// Hybrid mode's confirmation logic, against a fake target whose state leaks between inputs.
+import assert from 'node:assert/strict';
+import { test } from 'node:test';
+import { HybridExecutor } from '../../../src/engine/fuzz/hybrid';
+import { FuzzLoop } from '../../../src/engine/fuzz/loop';
+import { createRng } from '../../../src/engine/fuzz/rng';
+import type {
+  BatchFinding,
+  BatchOptions,
+  BatchResult,
+  EndKind,
+} from '../../../src/engine/native/types';
+
+/**
+ * One child runs `perChild` inputs, keeping a "poisoned" flag between them, as a harness with a
+ * global would. 'P' poisons the child; then 'X' crashes, 'T' hangs and 'C' reaches an edge that
+ * a fresh process never reaches. 'A' reaches edge 1 and 'B' crashes everywhere. Edge 0 is hit
+ * by every input.
+ */
+class LeakyTarget {
+  readonly acc = Buffer.alloc(4);
+  execs = 0;
+  private poisoned = false;
+  private inChild = 0;
+
+  constructor(
+    private readonly perChild: number,
+    private readonly name: string,
+  ) {}
+
+  coverage(): Buffer {
+    return this.acc;
+  }
+
+  private runOne(input: Buffer): { kind: EndKind; edges: number[] } {
+    if (this.inChild === this.perChild) this.newChild();
+    this.inChild++;
+    this.execs++;
+    const c = String.fromCharCode(input[0] ?? 0);
+    const edges = [0];
+    if (c === 'P') this.poisoned = true;
+    if (c === 'A') edges.push(1);
+    if (c === 'C' && this.poisoned) edges.push(2);
+    if (c === 'B') return { kind: 'sanitizer', edges };
+    if (c === 'X' && this.poisoned) return { kind: 'crash', edges };
+    if (c === 'T' && this.poisoned) return { kind: 'timeout', edges };
+    return { kind: 'ok', edges };
+  }
+
+  private newChild(): void {
+    this.poisoned = false;
+    this.inChild = 0;
+  }
+
+  runBatch(inputs: Buffer[], opts: BatchOptions = {}): Promise<BatchResult> {
+    const findings: BatchFinding[] = [];
+    let execs = 0;
+    for (const [index, input] of inputs.entries()) {
+      const { kind, edges } = this.runOne(input);
+      execs++;
+      let newCoverage = false;
+      for (const e of edges) {
+        if (opts.feedback === true && this.acc[e] === 0) newCoverage = true;
+        if (opts.feedback === true) this.acc[e] = 1;
+      }
+      const end: BatchFinding = {
+        kind,
+        signal: kind === 'crash' ? 11 : 0,
+        exitCode: kind === 'sanitizer' ? 1 : -1,
+        output: Buffer.from(`${this.name} ran ${input.toString('latin1')}`),
+        outputTruncated: false,
+        durationUs: 1,
+        ret: 0,
+        newCoverage,
+        pid: 100,
+        index,
+      };
+      if (kind !== 'ok') {
+        this.newChild();
+        findings.push(end);
+        if (opts.stopOnFinding ?? true) break;
+      } else if (newCoverage) {
+        findings.push(end);
+      }
+    }
+    return Promise.resolve({ execs, elapsedUs: execs, findings, restarts: 0 });
+  }
+}
+
+function setup(): {
+  hybrid: HybridExecutor;
+  fast: LeakyTarget;
+  fresh: LeakyTarget;
+  dropped: string[];
+} {
+  const fast = new LeakyTarget(1000, 'persistent');
+  const fresh = new LeakyTarget(1, 'fork');
+  const dropped: string[] = [];
+  const hybrid = new HybridExecutor(fast, fresh, {
+    onNotReproduced: (input, f) => dropped.push(`${input.toString('latin1')}:${f.kind}`),
+  });
+  return { hybrid, fast, fresh, dropped };
+}
+
+const inputs = (...s: string[]): Buffer[] => s.map((x) => Buffer.from(x));
+
+test('a crash that needs an earlier input in the same child is not reported', async () => {
+  const { hybrid, fresh, dropped } = setup();
+  const res = await hybrid.runBatch(inputs('P', 'X'), { feedback: true });
+  assert.deepEqual(
+    res.findings.filter((f) => f.kind !== 'ok'),
+    [],
+  );
+  assert.deepEqual(dropped, ['X:crash']);
+  assert.equal(hybrid.counts.notReproduced, 1);
+  // Both ran again in a fresh process: 'X' for its crash, 'P' for the first hit of edge 0.
+  assert.equal(fresh.execs, 2);
+});
+
+test('a timeout that needs an earlier input is not reported either', async () => {
+  const { hybrid, dropped } = setup();
+  const res = await hybrid.runBatch(inputs('P', 'T'), { feedback: false });
+  assert.deepEqual(res.findings, []);
+  assert.deepEqual(dropped, ['T:timeout']);
+});
+
+test('a crash that reproduces is reported with the fresh run as its result', async () => {
+  const { hybrid } = setup();
+  const res = await hybrid.runBatch(inputs('A', 'B', 'A'), { feedback: true });
+  assert.equal(res.execs, 2);
+  const crash = res.findings.find((f) => f.kind !== 'ok');
+  assert.ok(crash !== undefined);
+  assert.equal(crash.kind, 'sanitizer');
+  assert.equal(crash.index, 1);
+  assert.equal(crash.output.toString(), 'fork ran B');
+  assert.equal(hybrid.counts.notReproduced, 0);
+});
+
+test('coverage reached only in a persistent child does not count', async () => {
+  const { hybrid, fast } = setup();
+  const first = await hybrid.runBatch(inputs('A'), { feedback: true });
+  assert.deepEqual(
+    first.findings.map((f) => [f.index, f.kind, f.newCoverage]),
+    [[0, 'ok', true]],
+  );
+  const res = await hybrid.runBatch(inputs('P', 'C'), { feedback: true });
+  assert.deepEqual(res.findings, []);
+  assert.equal(fast.acc[2], 1, 'the persistent run did reach edge 2');
+  assert.equal(hybrid.coverage()[2], 0, 'the reported coverage is the fresh map');
+  assert.equal(hybrid.counts.coverageDropped, 1);
+});
+
+test('a batch cut short by an end that does not reproduce runs to its end', async () => {
+  const { hybrid, fast } = setup();
+  const res = await hybrid.runBatch(inputs('P', 'X', 'A'), { feedback: true });
+  assert.equal(res.execs, 3);
+  assert.equal(fast.execs, 3);
+  assert.deepEqual(
+    res.findings.map((f) => [f.index, f.kind]),
+    [
+      [0, 'ok'],
+      [2, 'ok'],
+    ],
+  );
+});
+
+test('the fuzzing loop over the hybrid reports the real crash, not the leaked one', async () => {
+  const { hybrid, dropped } = setup();
+  const reported: string[] = [];
+  const corpus: string[] = [];
+  const loop = new FuzzLoop(
+    hybrid,
+    {
+      rng: createRng(1),
+      maxLen: 8,
+      dictionary: [],
+      maxTotalTimeMs: 0,
+      maxRuns: 100,
+      batchTargetMs: 10,
+    },
+    {
+      onNew: (input) => corpus.push(input.toString('latin1')),
+      onFinding: (input, f) => {
+        reported.push(`${input.toString('latin1')}:${f.output.toString()}`);
+        return false;
+      },
+    },
+  );
+  const end = await loop.run(inputs('P', 'C', 'X', 'A', 'B'));
+  assert.equal(end, 'finding');
+  assert.deepEqual(reported, ['B:fork ran B']);
+  assert.deepEqual(dropped, ['X:crash']);
+  assert.deepEqual(corpus, ['P', 'A']);
+});
