@@ -259,8 +259,10 @@ void ExecLoop::run(const uint8_t *data, size_t len, bool feedback, ExecResult &o
         if (child <= 0)
           child = shm_->runningPid(seq);
         const uint64_t rss = child > 0 ? residentBytes(child) : 0;
+        // Rounded up, so a child just past the limit does not report "150 MB > limit 150 MB".
         if (rss > uint64_t(config_.rssLimitMb) << 20)
-          endChild(Kill::Rss, FWB_DUMP_RSS, uint32_t(rss >> 20), config_.rssLimitMb);
+          endChild(Kill::Rss, FWB_DUMP_RSS, uint32_t((rss + (1u << 20) - 1) >> 20),
+                   config_.rssLimitMb);
         else
           rssAt = nowUs() + kRssIntervalUs;
       }
