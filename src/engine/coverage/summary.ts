@@ -1,14 +1,9 @@
 // The per-file summary table: lines, functions and edges reached, and what did not resolve.
 import type { CoverageTotals, FileCoverage } from './model';
 
-export interface FileSummary {
+/** One file's counts: the model's totals without the file count. */
+export interface FileSummary extends Omit<CoverageTotals, 'files'> {
   file: string;
-  lines: number;
-  linesHit: number;
-  functions: number;
-  functionsHit: number;
-  edges: number;
-  edgesHit: number;
 }
 
 export function summarize(files: readonly FileCoverage[]): FileSummary[] {

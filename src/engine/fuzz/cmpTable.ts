@@ -124,30 +124,50 @@ export class TokenSet {
 }
 
 /**
- * Feeds comparison operands into a TokenSet. The table is not cleared between inputs, so most
- * slots hold the same pair batch after batch: only slots that changed since the last harvest
- * are decoded again.
+ * Indexes of the `slotBytes`-wide slots of `table` that differ from `last`, copying each changed
+ * slot into `last`. The operand tables are not cleared between inputs, so most slots hold the
+ * same operands batch after batch: only changed ones are worth decoding again.
  */
-export class CmpHarvester {
+export function changedSlots(table: Buffer, last: Buffer, slotBytes: number): number[] {
+  const out: number[] = [];
+  const n = Math.floor(Math.min(table.length, last.length) / slotBytes);
+  for (let i = 0; i < n; i++) {
+    const off = i * slotBytes;
+    const end = off + slotBytes;
+    if (table.compare(last, off, end, off, end) === 0) continue;
+    table.copy(last, off, off, end);
+    out.push(i);
+  }
+  return out;
+}
+
+/** Feeds the tokens of changed slots into a TokenSet; `tokensOf` decodes one slot. */
+export class SlotHarvester {
   private last = Buffer.alloc(0);
 
-  constructor(readonly tokens: TokenSet) {}
+  constructor(
+    readonly tokens: TokenSet,
+    private readonly slotBytes: number,
+    private readonly tokensOf: (table: Buffer, slot: number) => Buffer[],
+  ) {}
 
   /** Reads the slots that changed; returns how many new tokens they gave. */
   harvest(table: Buffer): number {
     if (this.last.length !== table.length) this.last = Buffer.alloc(table.length);
     let added = 0;
-    const n = Math.floor(table.length / CMP_SLOT_BYTES);
-    for (let i = 0; i < n; i++) {
-      const off = i * CMP_SLOT_BYTES;
-      if (table.compare(this.last, off, off + CMP_SLOT_BYTES, off, off + CMP_SLOT_BYTES) === 0) {
-        continue;
-      }
-      table.copy(this.last, off, off, off + CMP_SLOT_BYTES);
-      const p = readSlot(table, i);
-      if (p === undefined) continue;
-      for (const t of pairTokens(p)) if (this.tokens.add(t)) added++;
+    for (const i of changedSlots(table, this.last, this.slotBytes)) {
+      for (const t of this.tokensOf(table, i)) if (this.tokens.add(t)) added++;
     }
     return added;
+  }
+}
+
+/** Feeds integer comparison operands into a TokenSet. */
+export class CmpHarvester extends SlotHarvester {
+  constructor(tokens: TokenSet) {
+    super(tokens, CMP_SLOT_BYTES, (table, i) => {
+      const p = readSlot(table, i);
+      return p === undefined ? [] : pairTokens(p);
+    });
   }
 }

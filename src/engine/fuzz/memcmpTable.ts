@@ -1,5 +1,5 @@
 // Reads memcmp/strcmp operands (struct fwb_memcmp_slot[]) into tokens and input-to-state variants.
-import type { TokenSet } from './cmpTable';
+import { SlotHarvester, type TokenSet } from './cmpTable';
 
 /** sizeof(struct fwb_memcmp_slot): u32 len1, len2; u64 pc; u8 s1[32], s2[32]. */
 export const MEMCMP_SLOT_BYTES = 80;
@@ -36,27 +36,13 @@ export function memcmpTokens(p: MemcmpPair): Buffer[] {
   return [p.s1, p.s2].filter(worthAToken);
 }
 
-/** Feeds changed memcmp slots into a TokenSet (the table is not cleared between inputs). */
-export class MemcmpHarvester {
-  private last = Buffer.alloc(0);
-
-  constructor(readonly tokens: TokenSet) {}
-
-  /** Reads the slots that changed; returns how many new tokens they gave. */
-  harvest(table: Buffer): number {
-    if (this.last.length !== table.length) this.last = Buffer.alloc(table.length);
-    let added = 0;
-    const n = Math.floor(table.length / MEMCMP_SLOT_BYTES);
-    for (let i = 0; i < n; i++) {
-      const off = i * MEMCMP_SLOT_BYTES;
-      const end = off + MEMCMP_SLOT_BYTES;
-      if (table.compare(this.last, off, end, off, end) === 0) continue;
-      table.copy(this.last, off, off, end);
+/** Feeds memcmp operands into a TokenSet (the table is not cleared between inputs). */
+export class MemcmpHarvester extends SlotHarvester {
+  constructor(tokens: TokenSet) {
+    super(tokens, MEMCMP_SLOT_BYTES, (table, i) => {
       const p = readMemcmpSlot(table, i);
-      if (p === undefined) continue;
-      for (const t of memcmpTokens(p)) if (this.tokens.add(t)) added++;
-    }
-    return added;
+      return p === undefined ? [] : memcmpTokens(p);
+    });
   }
 }
 

@@ -3,14 +3,16 @@ import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { FuzzLoop, type LoopExecutor } from '../../../src/engine/fuzz/loop';
 import { createRng } from '../../../src/engine/fuzz/rng';
-import type {
-  BatchFinding,
-  BatchOptions,
-  BatchResult,
-  ExecResult,
-} from '../../../src/engine/native/types';
+import { runDepthBatch } from '../../helpers/depthTarget';
+import type { BatchOptions, BatchResult } from '../../../src/engine/native/types';
 
 const MAGIC = [0x46, 0x5a, 0x21]; // "FZ!"
+
+function magicDepth(input: Buffer): number {
+  let depth = 0;
+  while (depth < MAGIC.length && input[depth] === MAGIC[depth]) depth++;
+  return depth;
+}
 
 /** Edge i is hit when the input starts with the first i magic bytes; all three crash. */
 class FakeTarget implements LoopExecutor {
@@ -20,37 +22,9 @@ class FakeTarget implements LoopExecutor {
 
   runBatch(inputs: Buffer[], opts?: BatchOptions): Promise<BatchResult> {
     this.batches.push(inputs.length);
-    const findings: BatchFinding[] = [];
-    let execs = 0;
-    for (const [index, input] of inputs.entries()) {
-      execs++;
-      this.execs++;
-      let depth = 0;
-      while (depth < MAGIC.length && input[depth] === MAGIC[depth]) depth++;
-      const base: ExecResult = {
-        kind: 'ok',
-        signal: 0,
-        exitCode: 0,
-        output: Buffer.alloc(0),
-        outputTruncated: false,
-        durationUs: 1,
-        ret: 0,
-        newCoverage: false,
-        pid: 1,
-      };
-      if (depth === MAGIC.length) {
-        findings.push({ ...base, kind: 'crash', signal: 11, exitCode: -1, index });
-        if (opts?.stopOnFinding !== false) break;
-        continue;
-      }
-      let fresh = false;
-      for (let e = 0; e <= depth; e++) {
-        if (this.acc[e] === 0) fresh = true;
-        this.acc[e] = 1;
-      }
-      if (fresh && opts?.feedback === true) findings.push({ ...base, newCoverage: true, index });
-    }
-    return Promise.resolve({ execs, elapsedUs: execs, findings, restarts: 0 });
+    const res = runDepthBatch(inputs, opts, magicDepth, MAGIC.length, this.acc);
+    this.execs += res.execs;
+    return Promise.resolve(res);
   }
 
   coverage(): Buffer {

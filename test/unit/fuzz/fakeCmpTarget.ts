@@ -2,12 +2,8 @@
 // records its compares in one, as the native runtime does.
 import { CMP_SLOT_BYTES, FWB_CMP_CONST } from '../../../src/engine/fuzz/cmpTable';
 import type { LoopExecutor } from '../../../src/engine/fuzz/loop';
-import type {
-  BatchFinding,
-  BatchOptions,
-  BatchResult,
-  ExecResult,
-} from '../../../src/engine/native/types';
+import { runDepthBatch } from '../../helpers/depthTarget';
+import type { BatchOptions, BatchResult } from '../../../src/engine/native/types';
 
 export interface Slot {
   a: bigint;
@@ -36,18 +32,6 @@ export function cmpTableOf(filled: Record<number, Slot>, slots = 16): Buffer {
 export const MAGIC1 = 0xdeadbeefn;
 export const MAGIC2 = 0x1badf00dn;
 
-const OK: ExecResult = {
-  kind: 'ok',
-  signal: 0,
-  exitCode: 0,
-  output: Buffer.alloc(0),
-  outputTruncated: false,
-  durationUs: 1,
-  ret: 0,
-  newCoverage: false,
-  pid: 1,
-};
-
 /**
  * `if (size >= 8 && le32(data) == MAGIC1 && le32(data + 4) == MAGIC2) crash;` with an edge per
  * stage. Each compare is recorded like __sanitizer_cov_trace_const_cmp4: constant first, and
@@ -73,25 +57,9 @@ export class FakeCmpTarget implements LoopExecutor {
   }
 
   runBatch(inputs: Buffer[], opts?: BatchOptions): Promise<BatchResult> {
-    const findings: BatchFinding[] = [];
-    let execs = 0;
-    for (const [index, input] of inputs.entries()) {
-      execs++;
-      this.execs++;
-      const depth = this.depth(input);
-      if (depth === 3) {
-        findings.push({ ...OK, kind: 'crash', signal: 11, exitCode: -1, index });
-        if (opts?.stopOnFinding !== false) break;
-        continue;
-      }
-      let fresh = false;
-      for (let e = 0; e <= depth; e++) {
-        if (this.acc[e] === 0) fresh = true;
-        this.acc[e] = 1;
-      }
-      if (fresh && opts?.feedback === true) findings.push({ ...OK, newCoverage: true, index });
-    }
-    return Promise.resolve({ execs, elapsedUs: execs, findings, restarts: 0 });
+    const res = runDepthBatch(inputs, opts, (d) => this.depth(d), 3, this.acc);
+    this.execs += res.execs;
+    return Promise.resolve(res);
   }
 
   coverage(): Buffer {
