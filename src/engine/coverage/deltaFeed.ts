@@ -1,12 +1,12 @@
-// Live coverage changes as JSON lines, at most a few per second, never whole maps.
+// Live coverage changes, at most a few per second, never whole maps.
 import type { CoverageCollector } from './collector';
 import type { CoverageDelta } from './model';
 
 export interface DeltaFeedOptions {
   /** Shortest time between two deltas. */
   minIntervalMs: number;
-  /** Receives one JSON object per line. */
-  write: (line: string) => void;
+  /** Receives each delta. */
+  write: (line: DeltaLine) => void;
   /** A refresh that failed; the feed goes on with the next tick. */
   onError: (err: unknown) => void;
   now?: () => number;
@@ -58,6 +58,6 @@ export class DeltaFeed {
     const delta = this.collector.model.delta();
     if (delta.files.length === 0) return;
     const line: DeltaLine = { ms: Math.round(this.now() - this.started), ...delta };
-    this.opts.write(JSON.stringify(line));
+    this.opts.write(line);
   }
 }

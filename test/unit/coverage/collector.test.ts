@@ -8,7 +8,7 @@ import {
   type CoverageSource,
   type PcLookup,
 } from '../../../src/engine/coverage/collector';
-import { DeltaFeed } from '../../../src/engine/coverage/deltaFeed';
+import { DeltaFeed, type DeltaLine } from '../../../src/engine/coverage/deltaFeed';
 import { PathResolver } from '../../../src/engine/coverage/pathResolver';
 import { encodePc } from '../../../src/engine/coverage/pcTable';
 import type { ModuleInfo } from '../../../src/engine/native/types';
@@ -151,7 +151,7 @@ test('the delta feed drops ticks inside its interval and sends only changes', as
   );
   const c = collector(src, fakeSymbols(), []);
   let now = 0;
-  const lines: string[] = [];
+  const lines: DeltaLine[] = [];
   const feed = new DeltaFeed(c, {
     minIntervalMs: 250,
     write: (l) => lines.push(l),
@@ -169,7 +169,7 @@ test('the delta feed drops ticks inside its interval and sends only changes', as
   now = 300;
   feed.tick();
   await feed.flush();
-  const sent = lines.map((l) => JSON.parse(l) as { files: { lines: unknown[] }[] });
+  const sent = lines;
   assert.equal(sent.length, 2, 'the flush after the delta at 300 ms had nothing new');
   assert.deepEqual(sent[1]?.files[0]?.lines, [{ line: 10, state: 'covered' }]);
 });

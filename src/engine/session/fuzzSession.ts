@@ -1,0 +1,244 @@
+// One fuzzing run as a reusable object: the CLI prints its events, the engine server forwards them.
+import { mkdirSync } from 'node:fs';
+import type { DeltaLine } from '../coverage/deltaFeed';
+import { openLiveDeltas, type LiveDeltas } from '../coverage/liveDeltas';
+import { addToCorpus } from '../fuzz/artifacts';
+import { DictionaryError, loadDictionary } from '../fuzz/dictionary';
+import { startModeExecutors, type FuzzMode, type ModeExecutors } from '../fuzz/hybridModes';
+import { FuzzLoop, type LoopEnd, type LoopStats } from '../fuzz/loop';
+import { createRng } from '../fuzz/rng';
+import { loadSeeds } from '../fuzz/seeds';
+import type { BatchFinding } from '../native/types';
+import { TriageSession } from '../triage/session';
+import type { TriageOutcome } from '../triage/triager';
+
+export interface FuzzSessionOptions {
+  target: string;
+  /** The first one receives new inputs; all are read as seeds. */
+  corpusDirs: string[];
+  maxLen: number;
+  /** 0 picks one from the clock. */
+  seed: number;
+  timeoutMs: number;
+  rssLimitMb: number;
+  startupTimeoutMs: number;
+  /** '' = no user dictionary. */
+  dictPath: string;
+  useCmp: boolean;
+  mode: FuzzMode;
+  /** Inputs per persistent child (hybrid and persistent modes). */
+  persistent: number;
+  artifactPrefix: string;
+  verifyRuns: number;
+  triageSkip: string;
+  sarifPath: string;
+  keepGoing: boolean;
+  maxTotalTimeMs: number;
+  maxRuns: number;
+  /** Source roots for coverage paths; used when coverage events are wanted. */
+  sourceRoots: string[];
+  /** Send coverage deltas through `events.coverage` (rate-limited). */
+  coverage: boolean;
+}
+
+/** Something a session reports; `tag` matches libFuzzer's status words. */
+export type StatusTag = 'NEW' | 'pulse' | 'UNIQUE' | 'CRASH' | 'DONE';
+
+export interface FuzzSessionEvents {
+  info(message: string): void;
+  warning(message: string): void;
+  status(tag: StatusTag, stats: LoopStats, uniqueFindings: number): void;
+  /** A crash state seen for the first time, already triaged and written. */
+  newFinding(result: BatchFinding, outcome: TriageOutcome): void;
+  /** A known crash state got a smaller input. */
+  smallerFinding(outcome: TriageOutcome): void;
+  /** A persistent-mode end that a fresh process did not repeat. */
+  notReproduced(kind: string): void;
+  coverage?(delta: DeltaLine): void;
+}
+
+export interface FuzzSessionResult {
+  end: LoopEnd;
+  stats: LoopStats;
+  uniqueFindings: number;
+  /** Kind of the first finding of this run, if any (the CLI's exit code). */
+  firstFinding: BatchFinding['kind'] | undefined;
+  hybrid: boolean;
+}
+
+/** Bad options (a missing dictionary, an unwritable artifact prefix): the caller's fault. */
+export class SessionOptionsError extends Error {}
+
+export class FuzzSession {
+  private constructor(
+    private readonly opts: FuzzSessionOptions,
+    private readonly events: FuzzSessionEvents,
+    private readonly execs: ModeExecutors,
+    private readonly triage: TriageSession,
+    private readonly seeds: Buffer[],
+    private readonly dictionary: Buffer[],
+    private readonly seed: number,
+    private readonly feed: LiveDeltas | undefined,
+  ) {}
+
+  private loop: FuzzLoop | undefined;
+  private stopRequested = false;
+
+  /** Loads seeds, dictionary and known findings, and starts the executors. */
+  static async start(opts: FuzzSessionOptions, events: FuzzSessionEvents): Promise<FuzzSession> {
+    for (const d of opts.corpusDirs.slice(0, 1)) mkdirSync(d, { recursive: true });
+    const { seeds, warnings } = loadSeeds(opts.corpusDirs, opts.maxLen);
+    for (const w of warnings) events.warning(w);
+    const seed = opts.seed || Date.now() % 0x7fffffff;
+    events.info(`Seed: ${seed}`);
+    let dictionary: Buffer[] = [];
+    try {
+      if (opts.dictPath !== '') dictionary = loadDictionary(opts.dictPath);
+    } catch (err) {
+      if (err instanceof DictionaryError) throw new SessionOptionsError(err.message);
+      throw err;
+    }
+    if (opts.dictPath !== '') {
+      events.info(`${dictionary.length} dictionary token(s) from ${opts.dictPath}`);
+    }
+    const execs = await startModeExecutors(
+      opts.mode,
+      {
+        target: opts.target,
+        timeoutMs: opts.timeoutMs,
+        rssLimitMb: opts.rssLimitMb,
+        handshakeTimeoutMs: opts.startupTimeoutMs,
+        maxInputSize: Math.max(opts.maxLen, ...seeds.map((s) => s.length), 1),
+        // Crashes are symbolized by the triage session's cached symbolizer, not in every child.
+        symbolize: false,
+        cmp: opts.useCmp,
+      },
+      Math.max(0, opts.persistent),
+      { onNotReproduced: (_input, res) => events.notReproduced(res.kind) },
+    );
+    const { handshake } = execs;
+    events.info(
+      `fork server up (pid ${handshake.serverPid}), ${handshake.modules.length} module(s), ` +
+        `${handshake.countersUsed} edge counters`,
+    );
+    events.info(execs.describe);
+    events.info(`${seeds.length} seed input(s) loaded`);
+    let triage: TriageSession;
+    try {
+      triage = new TriageSession(execs.fresh, {
+        target: opts.target,
+        prefix: opts.artifactPrefix,
+        verifyRuns: Math.max(0, opts.verifyRuns),
+        skip: opts.triageSkip,
+        sarifPath: opts.sarifPath,
+      });
+    } catch (err) {
+      await execs.stop();
+      throw new SessionOptionsError((err as Error).message);
+    }
+    for (const w of triage.warnings) events.warning(w);
+    if (triage.resumed > 0) events.info(`${triage.resumed} known finding(s) loaded`);
+    const onDelta = events.coverage?.bind(events);
+    const feed =
+      opts.coverage && onDelta !== undefined
+        ? openLiveDeltas(execs.fresh, opts.target, opts.sourceRoots, onDelta, (m) =>
+            events.warning(m),
+          )
+        : undefined;
+    return new FuzzSession(opts, events, execs, triage, seeds, dictionary, seed, feed);
+  }
+
+  /** The findings store: every unique finding, including those loaded from disk. */
+  get findings(): TriageSession['store'] {
+    return this.triage.store;
+  }
+
+  get usedSeed(): number {
+    return this.seed;
+  }
+
+  /** The live coverage collector, when the session was started with coverage. */
+  get coverage(): LiveDeltas['collector'] | undefined {
+    return this.feed?.collector;
+  }
+
+  /** Asks the run to end after the batch in flight. */
+  stop(): void {
+    this.stopRequested = true;
+    this.loop?.stop();
+  }
+
+  /** Fuzzes until a finding (unless keepGoing), a limit or stop(); then releases everything. */
+  async run(): Promise<FuzzSessionResult> {
+    const { opts, events } = this;
+    const unique = (): number => this.triage.triager.uniqueCount;
+    let first: BatchFinding['kind'] | undefined;
+    const loop = new FuzzLoop(
+      this.execs.loop,
+      {
+        rng: createRng(this.seed),
+        maxLen: opts.maxLen,
+        dictionary: this.dictionary,
+        cmpFeedback: opts.useCmp,
+        maxTotalTimeMs: opts.maxTotalTimeMs,
+        maxRuns: opts.maxRuns,
+        batchTargetMs: 100,
+        stopBatchOnFinding: !opts.keepGoing,
+      },
+      {
+        onNew: (input, s) => {
+          const dir = opts.corpusDirs[0];
+          // Written before it is announced: a reported entry is always on disk.
+          if (dir !== undefined) addToCorpus(dir, input);
+          events.status('NEW', s, unique());
+          this.feed?.tick();
+        },
+        onPulse: (() => {
+          let next = 1024;
+          return (s: LoopStats) => {
+            this.feed?.tick();
+            if (s.execs < next) return;
+            while (next <= s.execs) next *= 2;
+            events.status('pulse', s, unique());
+          };
+        })(),
+        onFinding: async (input, result, s) => {
+          const outcome = await this.triage.triager.handle(input, result);
+          first ??= result.kind;
+          if (outcome.status === 'new') {
+            events.newFinding(result, outcome);
+            events.status('UNIQUE', s, unique());
+          } else if (outcome.smaller) {
+            events.smallerFinding(outcome);
+          }
+          if (outcome.status === 'new' || outcome.smaller) this.triage.writeSarif();
+          return opts.keepGoing;
+        },
+      },
+    );
+    this.loop = loop;
+    if (this.stopRequested) loop.stop();
+    try {
+      const end = await loop.run(this.seeds);
+      const stats = loop.stats();
+      events.status(end === 'finding' ? 'CRASH' : 'DONE', stats, unique());
+      this.triage.writeSarif();
+      return {
+        end,
+        stats,
+        uniqueFindings: unique(),
+        firstFinding: first,
+        hybrid: this.execs.hybrid !== undefined,
+      };
+    } finally {
+      await this.close();
+    }
+  }
+
+  /** Releases the executors without running (a caller that gave up before run()). */
+  async close(): Promise<void> {
+    await this.feed?.close();
+    await this.triage.close();
+    await this.execs.stop();
+  }
+}
