@@ -127,6 +127,25 @@ export const FLAGS: readonly FlagSpec[] = [
     help: 'cov: write sancov -symbolize style JSON here.',
   },
   { name: 'summary', kind: 'int', default: 0, help: 'cov: print a per-file summary on stdout.' },
+  {
+    name: 'config',
+    kind: 'string',
+    default: 'fuzzwb.json',
+    help: 'export: the fuzz config to read.',
+  },
+  {
+    name: 'out',
+    kind: 'string',
+    default: '',
+    help: "export: folder to write into (default: the config's folder).",
+  },
+  {
+    name: 'force',
+    kind: 'int',
+    default: 0,
+    help: 'export: overwrite generated files even where they were changed by hand.',
+  },
+  { name: 'json', kind: 'int', default: 0, help: 'import: print one JSON object per input.' },
   { name: 'print_final_stats', kind: 'int', default: 1, help: 'Print stat:: lines at the end.' },
   { name: 'help', kind: 'int', default: 0, help: 'Print this help.' },
 ];
