@@ -262,9 +262,7 @@ export interface BuildResult {
 export const BuildRequest = new RequestType<BuildParams, BuildResult, void>('fuzzwb/build');
 
 /** Build output as it comes, for the Output channel. */
-export const BuildOutputNotification = new NotificationType<{ text: string }>(
-  'fuzzwb/buildOutput',
-);
+export const BuildOutputNotification = new NotificationType<{ text: string }>('fuzzwb/buildOutput');
 
 export interface CreateHarnessParams {
   workspaceRoot: string;
@@ -280,8 +278,6 @@ export interface CreateHarnessResult {
   targetName: string;
 }
 
-export const CreateHarnessRequest = new RequestType<
-  CreateHarnessParams,
-  CreateHarnessResult,
-  void
->('fuzzwb/createHarness');
+export const CreateHarnessRequest = new RequestType<CreateHarnessParams, CreateHarnessResult, void>(
+  'fuzzwb/createHarness',
+);
