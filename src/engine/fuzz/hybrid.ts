@@ -43,6 +43,12 @@ export class HybridExecutor implements LoopExecutor {
     return this.fast.cmpTable();
   }
 
+  /** The last batch's counters: batches run on the fast executor, confirmations elsewhere. */
+  counters(): Buffer {
+    if (this.fast.counters === undefined) return Buffer.alloc(0);
+    return this.fast.counters();
+  }
+
   /** The string operands of the batches, likewise from the fast executor. */
   memcmpTable(): Buffer {
     if (this.fast.memcmpTable === undefined) return Buffer.alloc(0);

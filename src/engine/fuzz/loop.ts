@@ -5,6 +5,7 @@ import { inputToStateVariants, pairsAfterRun } from './inputToState';
 import { MemcmpHarvester, memcmpVariants, readMemcmpTable } from './memcmpTable';
 import { mutate } from './mutator';
 import type { Rng } from './rng';
+import { featuresOf, Scheduler, type CorpusEntry } from './scheduler';
 
 /** What the loop needs of an executor; tests pass a fake. */
 export interface LoopExecutor {
@@ -15,13 +16,21 @@ export interface LoopExecutor {
   cmpTable?(): Buffer;
   /** The memcmp/strcmp operand slots (struct fwb_memcmp_slot[]); used with cmpFeedback too. */
   memcmpTable?(): Buffer;
+  /**
+   * The counters of the last execution of runBatch (one byte per counter). Lets the scheduler
+   * learn which coverage each corpus entry holds; without it entries are weighed by size only.
+   */
+  counters?(): Buffer;
 }
 
 /** Comparison operands kept as tokens next to the user's dictionary (libFuzzer keeps a few hundred). */
 const AUTO_TOKENS = 256;
 /** Input-to-state variants tried per corpus entry. */
 const I2S_VARIANTS = 256;
-/** Corpus entries waiting for input-to-state; older ones are dropped when discoveries pile up. */
+/**
+ * New corpus entries waiting to be run alone (profiled, and input-to-state variants tried). When
+ * more than this many wait, the older ones are only profiled: variants of the newest matter most.
+ */
 const I2S_QUEUE = 64;
 
 export interface LoopOptions {
@@ -68,7 +77,7 @@ export interface LoopEvents {
 export type LoopEnd = 'finding' | 'time' | 'runs' | 'stopped';
 
 export class FuzzLoop {
-  private readonly corpus: Buffer[] = [];
+  private readonly corpus = new Scheduler();
   private execs = 0;
   private batchSize = 16;
   private stopRequested = false;
@@ -79,7 +88,8 @@ export class FuzzLoop {
   private readonly cmp: { harvester: CmpHarvester; table: () => Buffer } | undefined;
   /** memcmp operands share the automatic dictionary's token set with the integer ones. */
   private readonly memcmp: { harvester: MemcmpHarvester; table: () => Buffer } | undefined;
-  private readonly i2sQueue: Buffer[] = [];
+  /** Entries not yet run alone: their profile (and input-to-state) is still to come. */
+  private readonly studyQueue: CorpusEntry[] = [];
   private dict: readonly Buffer[];
 
   constructor(
@@ -125,7 +135,7 @@ export class FuzzLoop {
     const elapsedMs = this.now() - this.started;
     return {
       execs: this.execs,
-      corpus: this.corpus.length,
+      corpus: this.corpus.size,
       cov: this.coveredCounters(),
       elapsedMs,
       execsPerSec: elapsedMs > 0 ? Math.round((this.execs * 1000) / elapsedMs) : 0,
@@ -140,14 +150,15 @@ export class FuzzLoop {
       true,
     );
     if (first !== undefined) return first;
-    if (this.corpus.length === 0) this.corpus.push(initial[0] ?? Buffer.alloc(0));
+    if (this.corpus.size === 0) this.addEntry(initial[0] ?? Buffer.alloc(0));
     for (;;) {
       const end = this.limitReached();
       if (end !== undefined) return end;
-      const i2sInput = this.i2sQueue.shift();
-      if (i2sInput !== undefined && this.cmp !== undefined) {
-        const i2sEnd = await this.inputToState(i2sInput, this.cmp.table);
-        if (i2sEnd !== undefined) return i2sEnd;
+      const withI2s = this.studyQueue.length <= I2S_QUEUE;
+      const entry = this.studyQueue.shift();
+      if (entry !== undefined) {
+        const studyEnd = await this.study(entry, withI2s);
+        if (studyEnd !== undefined) return studyEnd;
         continue;
       }
       const batch: Buffer[] = [];
@@ -176,18 +187,17 @@ export class FuzzLoop {
     return this.opts.maxRuns > 0 ? Math.max(1, Math.min(n, this.opts.maxRuns - this.execs)) : n;
   }
 
-  /** Recent discoveries are mutated more often: they sit at the frontier of coverage. */
+  /** The scheduler picks the parent (rare coverage, small, fast, fresh); any entry is the other. */
   private nextInput(): Buffer {
     const rng = this.opts.rng;
-    const c = this.corpus;
-    const pick = (): Buffer => {
-      const recent = Math.min(c.length, 8);
-      const i = rng.oneIn(2) ? c.length - 1 - rng.below(recent) : rng.below(c.length);
-      return c[i] ?? Buffer.alloc(0);
-    };
-    const parent = pick();
-    const other = c.length > 1 ? pick() : undefined;
+    const parent = this.corpus.pick(rng).input;
+    const other = this.corpus.size > 1 ? this.corpus.pickUniform(rng).input : undefined;
     return mutate(parent, rng, { maxLen: this.opts.maxLen, dictionary: this.dict }, other);
+  }
+
+  private addEntry(input: Buffer): void {
+    const entry = this.corpus.add(input);
+    if (this.exec.counters !== undefined || this.cmp !== undefined) this.studyQueue.push(entry);
   }
 
   /** Keeps a batch near batchTargetMs so stop requests and status lines stay timely. */
@@ -211,14 +221,27 @@ export class FuzzLoop {
   }
 
   /**
-   * Runs a corpus entry alone to learn which operands it compares, then runs the variants that
-   * put the other operand where one operand's bytes sit in the input.
+   * Runs a new corpus entry alone: its counters give the scheduler the entry's features and its
+   * time; with comparison feedback, the operands it compared give input-to-state variants (the
+   * other operand put where one operand's bytes sit in the input), which run next.
    */
-  private async inputToState(input: Buffer, table: () => Buffer): Promise<LoopEnd | undefined> {
+  private async study(entry: CorpusEntry, withI2s: boolean): Promise<LoopEnd | undefined> {
+    const input = entry.input;
+    const counters = this.exec.counters?.bind(this.exec);
+    const table = this.cmp?.table;
     // Copied: the table is a live view, and the run below rewrites it.
-    const before = Buffer.from(table());
-    const ended = await this.runInputs([input], false);
+    const before = table !== undefined ? Buffer.from(table()) : undefined;
+    const ended = await this.runInputs([input], false, (res) => {
+      // Read before any finding is triaged: a re-run on the same executor rewrites the counters.
+      if (counters !== undefined && res.execs === 1) {
+        this.corpus.setProfile(entry, {
+          features: featuresOf(counters()),
+          execUs: Math.max(1, res.elapsedUs),
+        });
+      }
+    });
     if (ended !== undefined) return ended;
+    if (table === undefined || before === undefined || !withI2s) return undefined;
     const pairs = pairsAfterRun(before, table());
     const limit = this.remainingRuns(I2S_VARIANTS);
     // Byte-string compares first: a magic string is what integer operands cannot express.
@@ -231,11 +254,16 @@ export class FuzzLoop {
     return this.runInputs(variants, false);
   }
 
-  private async runInputs(inputs: Buffer[], seeding: boolean): Promise<LoopEnd | undefined> {
+  private async runInputs(
+    inputs: Buffer[],
+    seeding: boolean,
+    afterRun?: (res: BatchResult) => void,
+  ): Promise<LoopEnd | undefined> {
     const res = await this.exec.runBatch(inputs, {
       feedback: true,
       stopOnFinding: this.opts.stopBatchOnFinding ?? true,
     });
+    afterRun?.(res);
     this.harvestCmp();
     const before = this.execs;
     this.execs += res.execs;
@@ -245,12 +273,8 @@ export class FuzzLoop {
     for (const f of res.findings) {
       const input = inputs[f.index] ?? Buffer.alloc(0);
       if (f.kind === 'ok') {
-        if (f.newCoverage || (seeding && this.corpus.length === 0)) {
-          this.corpus.push(input);
-          if (this.cmp !== undefined) {
-            this.i2sQueue.push(input);
-            if (this.i2sQueue.length > I2S_QUEUE) this.i2sQueue.shift();
-          }
+        if (f.newCoverage || (seeding && this.corpus.size === 0)) {
+          this.addEntry(input);
           this.events.onNew(input, statsAt(f.index));
         }
         continue;

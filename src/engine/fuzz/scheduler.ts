@@ -1,0 +1,223 @@
+// Chooses which corpus entry to mutate next: rare coverage, small and fast inputs, fresh entries first.
+import type { Rng } from './rng';
+
+/** What one run of an entry alone showed: the features it hit and how long it took. */
+export interface EntryProfile {
+  /** Counter index * 8 + hit-count bucket (0..7), for every counter the entry hit. */
+  features: Uint32Array;
+  execUs: number;
+}
+
+export interface CorpusEntry {
+  readonly input: Buffer;
+  profile: EntryProfile | undefined;
+  /** Times the entry was picked as a parent. */
+  chosen: number;
+  /** Best (smallest size x time) entry for at least one of its features: AFL's "favored". */
+  favored: boolean;
+  weight: number;
+}
+
+/** A favored entry weighs this much more than one whose every feature has a cheaper owner. */
+const FAVORED_FACTOR = 4;
+/** Picks after which an entry's weight has halved (AFL++'s fast schedule lowers energy likewise). */
+const FATIGUE_PICKS = 2048;
+/** Picks between weight refreshes when no entry was added (fatigue changes slowly). */
+const REFRESH_EVERY = 512;
+/** Speed and size factors stay within [1/LIMIT, LIMIT]: a slow entry is rarer, not dead. */
+const PERF_LIMIT = 4;
+
+function clamp(x: number, lo: number, hi: number): number {
+  return x < lo ? lo : x > hi ? hi : x;
+}
+
+/**
+ * The corpus and its sampling weights. An entry's weight grows with the rarity of its features
+ * (sum of 1/freq^2 over the corpus, so the entry holding the only copy of a feature dominates,
+ * as libFuzzer's entropic and AFL++'s rare schedule do), is multiplied when the entry is favored
+ * and when it is smaller and faster than the average, and decays as the entry is picked again
+ * and again. Pure: the loop profiles entries and passes the results in.
+ */
+export class Scheduler {
+  private readonly entries: CorpusEntry[] = [];
+  private readonly freq = new Map<number, number>();
+  private cumulative = new Float64Array(0);
+  private total = 0;
+  private dirty = true;
+  private picksSinceRefresh = 0;
+
+  get size(): number {
+    return this.entries.length;
+  }
+
+  all(): readonly CorpusEntry[] {
+    return this.entries;
+  }
+
+  add(input: Buffer, profile?: EntryProfile): CorpusEntry {
+    const e: CorpusEntry = { input, profile: undefined, chosen: 0, favored: false, weight: 1 };
+    this.entries.push(e);
+    if (profile !== undefined) this.setProfile(e, profile);
+    this.dirty = true;
+    return e;
+  }
+
+  setProfile(e: CorpusEntry, profile: EntryProfile): void {
+    if (e.profile !== undefined) this.count(e.profile.features, -1);
+    e.profile = profile;
+    this.count(profile.features, 1);
+    this.dirty = true;
+  }
+
+  private count(features: Uint32Array, delta: number): void {
+    for (const f of features) {
+      const n = (this.freq.get(f) ?? 0) + delta;
+      if (n > 0) this.freq.set(f, n);
+      else this.freq.delete(f);
+    }
+  }
+
+  /** A parent for the next mutation, drawn by weight. */
+  pick(rng: Rng): CorpusEntry {
+    if (this.dirty || this.picksSinceRefresh >= REFRESH_EVERY) this.refresh();
+    this.picksSinceRefresh++;
+    const r = (rng.next() / 0x100000000) * this.total;
+    let lo = 0;
+    let hi = this.entries.length - 1;
+    while (lo < hi) {
+      const mid = (lo + hi) >>> 1;
+      if ((this.cumulative[mid] ?? 0) > r) hi = mid;
+      else lo = mid + 1;
+    }
+    const e = this.entries[lo];
+    if (e === undefined) throw new Error('the scheduler has no entries');
+    e.chosen++;
+    return e;
+  }
+
+  /** Any entry, uniformly: the other half of a crossover need not be a good parent itself. */
+  pickUniform(rng: Rng): CorpusEntry {
+    const e = this.entries[rng.below(this.entries.length)];
+    if (e === undefined) throw new Error('the scheduler has no entries');
+    return e;
+  }
+
+  /** Recomputes every weight: O(total features), done only after additions or many picks. */
+  refresh(): void {
+    const n = this.entries.length;
+    this.markFavored();
+    let sizeSum = 0;
+    let timeSum = 0;
+    let profiled = 0;
+    for (const e of this.entries) {
+      sizeSum += e.input.length + 1;
+      if (e.profile !== undefined) {
+        timeSum += e.profile.execUs;
+        profiled++;
+      }
+    }
+    const avgSize = n > 0 ? sizeSum / n : 1;
+    const avgTime = profiled > 0 ? timeSum / profiled : 1;
+    let maxRarity = 0;
+    const rarities = new Float64Array(n);
+    for (const [i, e] of this.entries.entries()) {
+      if (e.profile === undefined) continue;
+      let r = 0;
+      for (const f of e.profile.features) {
+        const c = this.freq.get(f) ?? 1;
+        r += 1 / (c * c);
+      }
+      rarities[i] = r;
+      if (r > maxRarity) maxRarity = r;
+    }
+    this.cumulative = new Float64Array(n);
+    let acc = 0;
+    for (const [i, e] of this.entries.entries()) {
+      // Not profiled yet: as rare as the rarest, it is the newest thing there is.
+      const rarity = e.profile === undefined ? Math.max(maxRarity, 1) : (rarities[i] ?? 0);
+      const size = clamp(avgSize / (e.input.length + 1), 1 / PERF_LIMIT, PERF_LIMIT);
+      const time =
+        e.profile === undefined
+          ? 1
+          : clamp(avgTime / Math.max(e.profile.execUs, 1), 1 / PERF_LIMIT, PERF_LIMIT);
+      const fatigue = 1 / (1 + e.chosen / FATIGUE_PICKS);
+      const w =
+        (rarity + 1e-3) *
+        Math.sqrt(size * time) *
+        fatigue *
+        (e.favored || e.profile === undefined ? FAVORED_FACTOR : 1);
+      e.weight = w;
+      acc += w;
+      this.cumulative[i] = acc;
+    }
+    this.total = acc;
+    this.dirty = false;
+    this.picksSinceRefresh = 0;
+  }
+
+  /** For each feature, its cheapest owner (size x time) is favored. */
+  private markFavored(): void {
+    const best = new Map<number, CorpusEntry>();
+    const cost = (e: CorpusEntry): number => (e.input.length + 1) * (e.profile?.execUs ?? 1);
+    for (const e of this.entries) {
+      e.favored = false;
+      if (e.profile === undefined) continue;
+      const c = cost(e);
+      for (const f of e.profile.features) {
+        const b = best.get(f);
+        if (b === undefined || c < cost(b)) best.set(f, e);
+      }
+    }
+    for (const e of best.values()) e.favored = true;
+  }
+}
+
+const BUCKET_OF = ((): Uint8Array => {
+  const t = new Uint8Array(256);
+  for (let c = 1; c < 256; c++) {
+    t[c] =
+      c === 1
+        ? 0
+        : c === 2
+          ? 1
+          : c === 3
+            ? 2
+            : c < 8
+              ? 3
+              : c < 16
+                ? 4
+                : c < 32
+                  ? 5
+                  : c < 128
+                    ? 6
+                    : 7;
+  }
+  return t;
+})();
+
+/**
+ * The features of one execution's counters (one byte per counter): index * 8 + AFL hit-count
+ * bucket. Scans whole 32-bit words, as almost all of a large map is zero.
+ */
+export function featuresOf(counters: Buffer): Uint32Array {
+  const out: number[] = [];
+  const aligned = counters.byteOffset % 4 === 0;
+  const words = aligned
+    ? new Uint32Array(counters.buffer, counters.byteOffset, counters.length >>> 2)
+    : undefined;
+  const wordBytes = words !== undefined ? words.length * 4 : 0;
+  if (words !== undefined) {
+    for (let w = 0; w < words.length; w++) {
+      if (words[w] === 0) continue;
+      for (let i = w * 4; i < w * 4 + 4; i++) {
+        const c = counters[i] ?? 0;
+        if (c !== 0) out.push(i * 8 + (BUCKET_OF[c] ?? 0));
+      }
+    }
+  }
+  for (let i = wordBytes; i < counters.length; i++) {
+    const c = counters[i] ?? 0;
+    if (c !== 0) out.push(i * 8 + (BUCKET_OF[c] ?? 0));
+  }
+  return Uint32Array.from(out);
+}
