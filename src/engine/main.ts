@@ -3,6 +3,7 @@ import { TargetError } from './exec/executor';
 import { EXIT } from './cli/exitCodes';
 import { flagsHelp, parseArgs, UsageError } from './cli/flags';
 import { covCommand } from './cli/covCommand';
+import { exportCommand } from './cli/exportCommand';
 import { fuzzCommand } from './cli/fuzzCommand';
 import { minimizeCommand } from './cli/minimizeCommand';
 import { runCommand } from './cli/runCommand';
@@ -14,6 +15,7 @@ commands:
   run TARGET FILE...            run each input once in a fresh child, print how it ended (JSON lines)
   cov TARGET CORPUS_DIR...      run a corpus once, export source coverage (-lcov, -sancov_json, -summary)
   minimize TARGET CRASH_FILE    shrink a crashing input, keeping its crash state (-runs, -max_total_time)
+  export clusterfuzzlite        write .clusterfuzzlite/ and a PR workflow from fuzzwb.json (-config, -out, -force)
   help                          print this help
 
 TARGET is a harness (LLVMFuzzerTestOneInput) built with fuzzwb-cc / fuzzwb-c++.
@@ -49,6 +51,8 @@ async function main(argv: string[]): Promise<number> {
       return covCommand(args);
     case 'minimize':
       return minimizeCommand(args);
+    case 'export':
+      return exportCommand(args);
     default:
       throw new UsageError(`unknown command: ${command} (see fuzzwb help)`);
   }
