@@ -24,6 +24,8 @@ export interface RewriteInput {
   sanitizers: readonly Sanitizer[];
   /** Absolute path of libfuzzwb_rt.a. */
   runtime: string;
+  /** Headers shipped with the runtime (<fuzzwb/data_provider.h>), searched after the user's. */
+  includeDir?: string;
 }
 
 export interface RewriteResult {
@@ -165,6 +167,7 @@ function compileFlags(input: RewriteInput): string[] {
     '-fno-omit-frame-pointer',
     '-DFUZZING_BUILD_MODE_UNSAFE_FOR_PRODUCTION',
     COVERAGE[input.toolchain],
+    ...(input.includeDir !== undefined ? ['-idirafter', input.includeDir] : []),
   ];
 }
 

@@ -36,6 +36,7 @@ function runWrapper(language: Language, argv: readonly string[]): never {
     toolchain: toolchain.kind,
     sanitizers: options.sanitizers,
     runtime: options.runtime,
+    includeDir: options.includeDir,
   });
   if (result.linksRuntime && !existsSync(options.runtime)) {
     throw new WrapperError(missingRuntimeMessage(options));

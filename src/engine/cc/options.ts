@@ -18,6 +18,8 @@ export interface WrapperOptions {
   runtime: string;
   /** True when FUZZWB_RUNTIME chose the archive, so an error names that variable. */
   runtimeFromEnv: boolean;
+  /** native/include of this installation: harnesses include <fuzzwb/data_provider.h> from it. */
+  includeDir: string;
 }
 
 export type Env = Readonly<Record<string, string | undefined>>;
@@ -67,6 +69,7 @@ export function readOptions(env: Env, bundleDir: string): WrapperOptions {
       ? resolve(env.FUZZWB_RUNTIME as string)
       : join(bundleDir, 'native', 'libfuzzwb_rt.a'),
     runtimeFromEnv: fromEnv,
+    includeDir: join(bundleDir, '..', 'native', 'include'),
   };
 }
 

@@ -291,6 +291,26 @@ describe('rewriteArgs', () => {
     );
   });
 
+  test("the runtime include dir is searched after the user's, for compiles only", () => {
+    const inc = '/opt/fwb/native/include';
+    const compile = rewriteArgs({
+      argv: ['-Iown', '-c', 'a.c'],
+      toolchain: 'clang',
+      sanitizers: [],
+      runtime: RT,
+      includeDir: inc,
+    });
+    assert.deepEqual(compile.args, ['-Iown', '-c', 'a.c', ...clang, '-idirafter', inc]);
+    const link = rewriteArgs({
+      argv: ['a.o', '-o', 'a'],
+      toolchain: 'clang',
+      sanitizers: [],
+      runtime: RT,
+      includeDir: inc,
+    });
+    assert.ok(!link.args.includes(inc), 'no include dir on a link-only line');
+  });
+
   test('the input argv is not modified', () => {
     const argv = ['-fsanitize=fuzzer,address', 'a.c', '-o', 'a'];
     const copy = [...argv];

@@ -50,6 +50,7 @@ describe('readOptions', () => {
       verbose: false,
       runtime: join('/repo/out', 'native', 'libfuzzwb_rt.a'),
       runtimeFromEnv: false,
+      includeDir: join('/repo', 'native', 'include'),
     });
     assert.equal(
       missingRuntimeMessage(options),
