@@ -5,6 +5,7 @@ import { flagsHelp, parseArgs, UsageError } from './cli/flags';
 import { covCommand } from './cli/covCommand';
 import { exportCommand } from './cli/exportCommand';
 import { fuzzCommand } from './cli/fuzzCommand';
+import { importCommand } from './cli/importCommand';
 import { minimizeCommand } from './cli/minimizeCommand';
 import { runCommand } from './cli/runCommand';
 
@@ -16,6 +17,7 @@ commands:
   cov TARGET CORPUS_DIR...      run a corpus once, export source coverage (-lcov, -sancov_json, -summary)
   minimize TARGET CRASH_FILE    shrink a crashing input, keeping its crash state (-runs, -max_total_time)
   export clusterfuzzlite        write .clusterfuzzlite/ and a PR workflow from fuzzwb.json (-config, -out, -force)
+  import TARGET PATH...         re-run AFL++/libFuzzer/ClusterFuzzLite crashes and read SARIF logs into the findings (-artifact_prefix, -json)
   help                          print this help
 
 TARGET is a harness (LLVMFuzzerTestOneInput) built with fuzzwb-cc / fuzzwb-c++.
@@ -53,6 +55,8 @@ async function main(argv: string[]): Promise<number> {
       return minimizeCommand(args);
     case 'export':
       return exportCommand(args);
+    case 'import':
+      return importCommand(args);
     default:
       throw new UsageError(`unknown command: ${command} (see fuzzwb help)`);
   }
