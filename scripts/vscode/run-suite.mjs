@@ -1,4 +1,4 @@
-// `npm run test:vscode`'s second half: runs test/suite/ inside a real VS Code driven by Chromium.
+// `npm run test:vscode`, second half: test/suite/ in a real VS Code (test-electron, or server + Chromium).
 import { spawnSync } from 'node:child_process';
 import {
   cpSync,
@@ -14,8 +14,9 @@ import { tmpdir } from 'node:os';
 import { basename, dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import * as esbuild from 'esbuild';
-import { chromium } from 'playwright-core';
-import { CHROMIUM, installedMarker } from './config.mjs';
+import { launchBrowser, trustWorkspace, workbenchUrl } from './browser.mjs';
+import { VSCODE_VERSION, installedMarker } from './config.mjs';
+import { findDesktopVSCode, runDesktopSuite } from './electron.mjs';
 import { serverDirs, startServer } from './server.mjs';
 
 const root = resolve(dirname(fileURLToPath(import.meta.url)), '..', '..');
@@ -23,16 +24,6 @@ const resultsDir = join(root, 'out', 'test-results');
 const suiteOut = join(root, 'out', 'test', 'suite');
 /** The whole run, build excluded; a hung workbench must not hold CI until its own limit. */
 const timeoutMs = Number(process.env.FUZZWB_VSCODE_TIMEOUT_MS || 240_000);
-
-const CHROMIUM_ARGS = [
-  '--headless',
-  '--no-sandbox',
-  '--disable-gpu',
-  '--disable-background-networking',
-  '--disable-component-update',
-  '--disable-sync',
-  '--no-first-run',
-];
 
 function build() {
   const r = spawnSync('npm', ['run', 'build'], { cwd: root, stdio: 'inherit' });
@@ -60,26 +51,6 @@ function makeFixture(stateDir) {
   const fixture = join(stateDir, 'workspace');
   cpSync(join(root, 'examples', 'device'), join(fixture, 'device'), { recursive: true });
   return fixture;
-}
-
-function workbenchUrl(port, fixture) {
-  const remote = (path) => `vscode-remote://127.0.0.1:${port}${path}`;
-  const payload = [
-    ['extensionDevelopmentPath', remote(root)],
-    ['extensionTestsPath', remote(join(suiteOut, 'index.js'))],
-  ];
-  const query = `folder=${encodeURIComponent(fixture)}&payload=${encodeURIComponent(JSON.stringify(payload))}`;
-  return `http://127.0.0.1:${port}/?${query}`;
-}
-
-function isLoopback(url) {
-  try {
-    const { hostname, protocol } = new URL(url);
-    if (protocol === 'data:' || protocol === 'blob:') return true;
-    return hostname === '127.0.0.1' || hostname === 'localhost' || hostname === '[::1]';
-  } catch {
-    return false;
-  }
 }
 
 /** Prints the suite's result lines as they arrive, in the shape node --test prints. */
@@ -114,47 +85,22 @@ function saveWorkbenchLogs(logs) {
   }
 }
 
-/**
- * A fresh profile opens the fixture in Restricted Mode. Trust is granted the way a user grants
- * it, from the Restricted Mode item, so the suite sees the untrusted-to-trusted transition.
- */
-async function trustWorkspace(page) {
-  try {
-    // The status bar item opens the Workspace Trust editor, whose Trust button grants it.
-    await page.getByText('Restricted Mode', { exact: true }).click({ timeout: 60_000 });
-    await page.getByRole('button', { name: 'Trust', exact: true }).click({ timeout: 30_000 });
-  } catch (err) {
-    const reason = err.message.split('\n')[0];
-    throw new Error(`could not trust the workspace from the Restricted Mode item: ${reason}`);
-  }
-}
-
 async function drive(port, fixture, relay) {
-  const context = await chromium.launchPersistentContext(join(dirname(fixture), 'chromium'), {
-    executablePath: CHROMIUM,
-    headless: true,
-    args: CHROMIUM_ARGS,
-    viewport: { width: 1280, height: 800 },
-  });
-  const consoleLines = [];
-  let page;
-  const blocked = new Set();
+  const { context, page, blocked, consoleLines } = await launchBrowser(
+    join(dirname(fixture), 'chromium'),
+  );
   try {
-    await context.route('**/*', (route) => {
-      const url = route.request().url();
-      if (isLoopback(url)) return route.continue();
-      blocked.add(new URL(url).origin);
-      return route.abort('blockedbyclient');
-    });
     let finish;
     const exited = new Promise((resolve) => (finish = resolve));
     await context.exposeFunction('codeAutomationExit', (code, logs) => {
       saveWorkbenchLogs(logs);
       finish(Number(code));
     });
-    page = context.pages()[0] ?? (await context.newPage());
-    page.on('console', (msg) => consoleLines.push(`[${msg.type()}] ${msg.text()}`));
-    await page.goto(workbenchUrl(port, fixture));
+    const payload = [
+      ['extensionDevelopmentPath', root],
+      ['extensionTestsPath', join(suiteOut, 'index.js')],
+    ];
+    await page.goto(workbenchUrl(port, fixture, payload));
     await trustWorkspace(page);
 
     const poller = setInterval(() => relay.poll(), 250);
@@ -170,7 +116,7 @@ async function drive(port, fixture, relay) {
     return code;
   } finally {
     // Taken on success and failure alike: the screen at the end tells what the workbench showed.
-    await page?.screenshot({ path: join(resultsDir, 'vscode-suite.png') }).catch(() => {});
+    await page.screenshot({ path: join(resultsDir, 'vscode-suite.png') }).catch(() => {});
     writeFileSync(join(resultsDir, 'vscode-browser-console.log'), consoleLines.join('\n'));
     if (blocked.size > 0)
       console.log(`run-suite: blocked non-loopback requests to ${[...blocked].join(', ')}`);
@@ -178,10 +124,26 @@ async function drive(port, fixture, relay) {
   }
 }
 
-async function main() {
+/** The offline route: VS Code's server build from npm, its workbench in headless Chromium. */
+async function runServerSuite(stateDir, fixture, relay, env) {
   if (!existsSync(installedMarker)) {
     throw new Error('VS Code is not installed: run node scripts/vscode/install.mjs first');
   }
+  const server = await startServer({
+    stateDir,
+    logFile: join(resultsDir, 'vscode-server.log'),
+    // No gallery: code-server's build falls back to open-vsx.org without this.
+    env: { ...env, EXTENSIONS_GALLERY: '{}' },
+  });
+  try {
+    console.log(`run-suite: VS Code server on 127.0.0.1:${server.port}, workspace ${fixture}`);
+    return await drive(server.port, fixture, relay);
+  } finally {
+    await server.stop();
+  }
+}
+
+async function main() {
   build();
   await compileSuite();
   mkdirSync(resultsDir, { recursive: true });
@@ -190,29 +152,30 @@ async function main() {
   const resultsFile = join(resultsDir, 'vscode-suite.jsonl');
   rmSync(resultsFile, { force: true });
   const relay = makeRelay(resultsFile);
+  const env = {
+    FUZZWB_SUITE_RESULTS: resultsFile,
+    FUZZWB_EXTENSION_DIR: root,
+    FUZZWB_FIXTURE_DIR: fixture,
+    FUZZWB_LOGS_DIR: serverDirs(stateDir).logsDir,
+  };
 
-  let server;
+  // @vscode/test-electron first, where a desktop build is here; the server route otherwise.
+  const desktop = findDesktopVSCode(root);
   let code = 1;
   let harnessError;
   try {
-    server = await startServer({
-      stateDir,
-      logFile: join(resultsDir, 'vscode-server.log'),
-      env: {
-        FUZZWB_SUITE_RESULTS: resultsFile,
-        FUZZWB_EXTENSION_DIR: root,
-        FUZZWB_FIXTURE_DIR: fixture,
-        FUZZWB_LOGS_DIR: serverDirs(stateDir).logsDir,
-        // No gallery: code-server's build falls back to open-vsx.org without this.
-        EXTENSIONS_GALLERY: '{}',
-      },
-    });
-    console.log(`run-suite: VS Code server on 127.0.0.1:${server.port}, workspace ${fixture}`);
-    code = await drive(server.port, fixture, relay);
+    if (desktop.executable) {
+      console.log(`run-suite: route @vscode/test-electron, ${desktop.executable}`);
+      const suiteIndex = join(suiteOut, 'index.js');
+      code = await runDesktopSuite({ ...desktop, root, suiteIndex, fixture, stateDir, env });
+      relay.poll();
+    } else {
+      console.log(`run-suite: no @vscode/test-electron route: ${desktop.reason}`);
+      console.log(`run-suite: route VS Code ${VSCODE_VERSION} server + Chromium (offline)`);
+      code = await runServerSuite(stateDir, fixture, relay, env);
+    }
   } catch (err) {
     harnessError = err instanceof Error ? err.message : String(err);
-  } finally {
-    await server?.stop();
   }
   const green = !harnessError && relay.totals.ended && relay.totals.failed === 0 && code === 0;
   // A failed run keeps the server's and browser's state, logs included, for a look afterwards.
