@@ -75,7 +75,7 @@ export function exportModel(raw: unknown, configPath: string): ExportProject {
     if (!Array.isArray(v) || !v.every((s) => typeof s === 'string')) {
       return fail(where, 'expected an array of strings');
     }
-    return v as string[];
+    return v;
   };
   const num = (v: unknown): number | undefined => (typeof v === 'number' && v > 0 ? v : undefined);
   const seen = new Set<string>();

@@ -1,6 +1,8 @@
 // Turns SARIF results (no input to re-run) into findings of their own kind, in the store's format.
 import { fileURLToPath } from 'node:url';
 import { artifactPath, type FindingRecord, type FrameRecord } from '../fuzz/artifacts';
+import type { StackFrame } from '../triage/reportFrames';
+import { HARNESS_FUNCS, isUserFrame } from '../triage/userFrames';
 
 /** Where an imported finding came from; kept in its JSON beside the usual fields. */
 export interface FindingOrigin {
@@ -97,6 +99,20 @@ function ruleIdOf(result: Json, rules: unknown[]): string | undefined {
   return typeof index === 'number' ? str(obj(rules[index])?.id) : undefined;
 }
 
+/** The crash state of a foreign stack, chosen as ours is: the top three user frames, no glue. */
+export function stateOf(stack: readonly FrameRecord[]): string[] {
+  const asFrames: StackFrame[] = stack.map((f, index) => ({
+    ...f,
+    index,
+    pc: '',
+    func: f.function,
+  }));
+  const user = asFrames.filter((f) => isUserFrame(f));
+  const noGlue = user.filter((f) => !HARNESS_FUNCS.some((re) => re.test(f.func)));
+  const chosen = noGlue.length > 0 ? noGlue : user.length > 0 ? user : asFrames;
+  return chosen.slice(0, 3).map((f) => f.func.replace(/\(.*\)(?:\s+const)?$/, '').trim());
+}
+
 export interface ParsedSarif {
   /** The driver of each run, `name version`. */
   tools: string[];
@@ -147,14 +163,9 @@ export function parseSarifLog(
       const stack = resultFrames(result);
       const ownState = arr(props.crashState);
       const crashState =
-        ownState.every((s) => typeof s === 'string') && ownState.length > 0
-          ? (ownState as string[])
-          : (stack.some((f) => f.file !== undefined)
-              ? stack.filter((f) => f.file !== undefined)
-              : stack
-            )
-              .slice(0, 3)
-              .map((f) => f.function.replace(/\(.*\)(?:\s+const)?$/, '').trim());
+        ownState.length > 0 && ownState.every((s) => typeof s === 'string')
+          ? (ownState)
+          : stateOf(stack);
       const type = str(props.type) ?? ruleId ?? 'unknown';
       const origin: FindingOrigin = {
         kind: 'imported from SARIF',
