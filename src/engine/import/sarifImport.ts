@@ -164,7 +164,7 @@ export function parseSarifLog(
       const ownState = arr(props.crashState);
       const crashState =
         ownState.length > 0 && ownState.every((s) => typeof s === 'string')
-          ? (ownState)
+          ? ownState
           : stateOf(stack);
       const type = str(props.type) ?? ruleId ?? 'unknown';
       const origin: FindingOrigin = {
