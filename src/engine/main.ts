@@ -8,6 +8,7 @@ import { fuzzCommand } from './cli/fuzzCommand';
 import { importCommand } from './cli/importCommand';
 import { minimizeCommand } from './cli/minimizeCommand';
 import { runCommand } from './cli/runCommand';
+import { fuzzWorkerCommand } from './workers/workerMain';
 
 const USAGE = `usage: fuzzwb <command> [arguments] [-flag=value ...]
 
@@ -47,6 +48,9 @@ async function main(argv: string[]): Promise<number> {
   switch (command) {
     case 'fuzz':
       return fuzzCommand(args);
+    // Internal: one worker process of `fuzz -workers=N`, started by the parent over IPC.
+    case 'fuzz-worker':
+      return fuzzWorkerCommand();
     case 'run':
       return runCommand(args);
     case 'cov':

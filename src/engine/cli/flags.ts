@@ -72,6 +72,14 @@ export const FLAGS: readonly FlagSpec[] = [
       'hybrid and persistent modes, where 0 means 1000.',
   },
   {
+    name: 'workers',
+    kind: 'int',
+    default: 0,
+    help:
+      'fuzz: worker processes, each with its own fork server, sharing corpus, coverage and ' +
+      'findings; 0 = the cores available, 1 = fuzz in this process.',
+  },
+  {
     name: 'artifact_prefix',
     kind: 'string',
     default: '',

@@ -4,10 +4,13 @@ import { resolve } from 'node:path';
 import { parseFuzzMode, FUZZ_MODES } from '../fuzz/hybridModes';
 import type { LoopStats } from '../fuzz/loop';
 import type { BatchFinding } from '../native/types';
-import { FuzzSession, SessionOptionsError } from '../session/fuzzSession';
+import { SessionOptionsError } from '../session/fuzzSession';
 import { renderSymbolized } from '../triage/renderReport';
 import type { TriageOutcome } from '../triage/triager';
 import { describeFrame, firstUserFrame, isUserFrame } from '../triage/userFrames';
+import type { RunSummary } from '../workers/coordinator';
+import { resolveWorkerCount } from '../workers/plan';
+import { startFuzzRun, type FuzzRun } from '../workers/startRun';
 import { intFlag, stringFlag, UsageError, type ParsedArgs } from './flags';
 import { EXIT, exitCodeFor } from './exitCodes';
 
@@ -63,6 +66,19 @@ function reportNew(f: BatchFinding, outcome: TriageOutcome): void {
   say(`==fuzzwb== input written to ${record.artifact} (reproduce: ${record.reproduce.join(' ')})`);
 }
 
+/** Per-worker lines of a parallel run: each worker's share, and what the relay between them did. */
+function printWorkerStats(summary: RunSummary): void {
+  say(`stat::workers:                  ${summary.workers.length}`);
+  say(`stat::inputs_relayed:           ${summary.relayed}`);
+  for (const w of summary.workers) {
+    const name = `stat::worker_${w.index}_`;
+    say(`${name}executed_units: ${w.execs}`);
+    say(`${name}new_units_found: ${w.found}`);
+    say(`${name}relayed_units_kept: ${w.peerKept}`);
+    say(`${name}restarts: ${w.restarts}`);
+  }
+}
+
 export async function fuzzCommand(args: ParsedArgs): Promise<number> {
   const [targetArg, ...corpusDirs] = args.positional;
   if (targetArg === undefined)
@@ -77,10 +93,11 @@ export async function fuzzCommand(args: ParsedArgs): Promise<number> {
   const notReproduced = notReproducedReporter();
   const deltasPath = stringFlag(f, 'coverage_deltas');
   const deltasFd = deltasPath === '' ? undefined : openSync(deltasPath, 'w');
-  let session: FuzzSession;
+  let session: FuzzRun;
   try {
-    session = await FuzzSession.start(
+    session = await startFuzzRun(
       {
+        workers: resolveWorkerCount(intFlag(f, 'workers'), intFlag(f, 'runs')),
         target: resolve(targetArg),
         corpusDirs,
         maxLen: intFlag(f, 'max_len'),
@@ -135,6 +152,7 @@ export async function fuzzCommand(args: ParsedArgs): Promise<number> {
       say(`stat::edges_covered:            ${s.cov}`);
       say(`stat::unique_findings:          ${r.uniqueFindings}`);
       if (r.hybrid) say(`stat::not_reproducible:         ${notReproduced.count()}`);
+      if (r.summary !== undefined) printWorkerStats(r.summary);
     }
     return r.firstFinding !== undefined ? exitCodeFor(r.firstFinding) : EXIT.ok;
   } finally {

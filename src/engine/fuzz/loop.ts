@@ -90,6 +90,8 @@ export class FuzzLoop {
   private readonly memcmp: { harvester: MemcmpHarvester; table: () => Buffer } | undefined;
   /** Entries not yet run alone: their profile (and input-to-state) is still to come. */
   private readonly studyQueue: CorpusEntry[] = [];
+  /** Inputs other workers kept, waiting to be run here (see addPeerInputs). */
+  private readonly peerInputs: Buffer[] = [];
   private dict: readonly Buffer[];
 
   constructor(
@@ -126,6 +128,14 @@ export class FuzzLoop {
     return this.cov;
   }
 
+  /**
+   * Inputs another worker kept. They run before the next batch; one that adds coverage here is
+   * kept like any new input, and `onNew` receives the very Buffer given here.
+   */
+  addPeerInputs(inputs: readonly Buffer[]): void {
+    this.peerInputs.push(...inputs);
+  }
+
   /** Asks the loop to end after the batch that is running. */
   stop(): void {
     this.stopRequested = true;
@@ -154,6 +164,11 @@ export class FuzzLoop {
     for (;;) {
       const end = this.limitReached();
       if (end !== undefined) return end;
+      if (this.peerInputs.length > 0) {
+        const peerEnd = await this.runInputs(this.peerInputs.splice(0), false);
+        if (peerEnd !== undefined) return peerEnd;
+        continue;
+      }
       const withI2s = this.studyQueue.length <= I2S_QUEUE;
       const entry = this.studyQueue.shift();
       if (entry !== undefined) {
