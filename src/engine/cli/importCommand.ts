@@ -3,13 +3,16 @@ import { basename, resolve } from 'node:path';
 import { startExecutor } from '../exec/executor';
 import { findInputs, ImportSourceError, type FoundInput } from '../import/inputSources';
 import { Importer, type ImportLine } from '../import/importer';
+import { writeFileAtomic } from '../io/atomicWrite';
+import { buildSarif } from '../triage/sarif';
+import { FUZZWB_VERSION } from '../triage/session';
 import type { CrashRunner } from '../triage/triager';
 import { parseSarifLog, SarifImportError, type ParsedSarif } from '../import/sarifImport';
 import { EXIT } from './exitCodes';
 import { intFlag, stringFlag, UsageError, type ParsedArgs } from './flags';
 
 const USAGE =
-  'usage: fuzzwb import TARGET PATH... [-artifact_prefix=DIR] [-json=1]\n' +
+  'usage: fuzzwb import TARGET PATH... [-artifact_prefix=DIR] [-json=1] [-sarif=PATH]\n' +
   '  PATH: a SARIF log, a libFuzzer artifact folder, an AFL++ output folder, or a\n' +
   '  ClusterFuzzLite artifact folder or zip';
 
@@ -92,6 +95,11 @@ export async function importCommand(args: ParsedArgs): Promise<number> {
     for (const l of lines) {
       say(describe(l));
       if (json) process.stdout.write(`${JSON.stringify(l)}\n`);
+    }
+    const sarifPath = stringFlag(f, 'sarif');
+    if (sarifPath !== '') {
+      const log = buildSarif(importer.store.records(), FUZZWB_VERSION);
+      writeFileAtomic(sarifPath, `${JSON.stringify(log, null, 2)}\n`);
     }
     const count = (s: ImportLine['status']): number => lines.filter((l) => l.status === s).length;
     say(

@@ -1,4 +1,5 @@
 // Imports found inputs and SARIF results into the findings store, deduplicated with our own findings.
+import { resolve } from 'node:path';
 import { loadFindings, writeFinding, writeFindingRecord, removeFinding } from '../fuzz/artifacts';
 import type { FindingRecord } from '../fuzz/artifacts';
 import { findSymbolizer } from '../exec/findTool';
@@ -56,6 +57,10 @@ export class Importer {
     const sink: FindingSink = {
       write: (input, record) => {
         if (this.origin !== undefined) Object.assign(record, { origin: this.origin });
+        // A SARIF finding had no input to reproduce with; now it has one.
+        if (record.reproduce.length < 2) {
+          record.reproduce = [resolve(opts.target), resolve(record.artifact)];
+        }
         writeFinding(input, record);
       },
       update: writeFindingRecord,

@@ -116,12 +116,55 @@ test(
     // The kept input reproduces with the target, as our own findings do.
     assert.equal(readFileSync(overflow.artifact)[0], 'A'.charCodeAt(0));
 
-    // Importing again adds nothing new: the store deduplicates across runs.
-    const again = spawnSync(fuzzwbBin, ['import', ours, out, `-artifact_prefix=${found}/`], {
-      encoding: 'utf8',
-    });
+    // Importing again adds nothing new: the store deduplicates across runs. -sarif logs it.
+    const sarif = join(work, 'findings.sarif');
+    const again = spawnSync(
+      fuzzwbBin,
+      ['import', ours, out, `-artifact_prefix=${found}/`, `-sarif=${sarif}`],
+      { encoding: 'utf8' },
+    );
     assert.equal(again.status, 0, again.stderr);
     assert.match(again.stderr, /0 new finding\(s\), 2 in /);
     assert.equal(findings(found).length, 2);
+
+    // That SARIF log, imported elsewhere, gives the same two bugs as SARIF findings, and the
+    // AFL++ crashes imported after it are duplicates of them.
+    const elsewhere = join(work, 'elsewhere');
+    const fromSarif = spawnSync(
+      fuzzwbBin,
+      ['import', ours, sarif, `-artifact_prefix=${elsewhere}/`],
+      { encoding: 'utf8' },
+    );
+    assert.equal(fromSarif.status, 0, fromSarif.stderr);
+    const imported = findings(elsewhere);
+    assert.deepEqual(
+      imported.map((r) => [r.type, r.crashState.join('/')]).sort(),
+      records.map((r) => [r.type, r.crashState.join('/')]).sort(),
+    );
+    assert.ok(
+      imported.every(
+        (r) => (r as { origin?: { kind: string } }).origin?.kind === 'imported from SARIF',
+      ),
+    );
+    const thenAfl = spawnSync(fuzzwbBin, ['import', ours, out, `-artifact_prefix=${elsewhere}/`], {
+      encoding: 'utf8',
+    });
+    assert.equal(thenAfl.status, 0, thenAfl.stderr);
+    assert.match(thenAfl.stderr, new RegExp(`0 new, ${a + b} duplicate`));
+    const replaced = findings(elsewhere);
+    assert.equal(replaced.length, 2);
+    // Each now keeps a real input (smaller than the SARIF result), runnable with the target.
+    assert.ok(replaced.every((r) => r.reproduce.length === 2 && r.reproduce[0] === ours));
+
+    // A malformed SARIF log among the paths: a clear error, and nothing is written.
+    const bad = join(work, 'bad.sarif');
+    writeFileSync(bad, '{"version": "2.1.0", "runs": [');
+    const fresh = join(work, 'fresh');
+    const refused = spawnSync(fuzzwbBin, ['import', ours, out, bad, `-artifact_prefix=${fresh}/`], {
+      encoding: 'utf8',
+    });
+    assert.equal(refused.status, 2);
+    assert.match(refused.stderr, /bad\.sarif: not JSON/);
+    assert.ok(!existsSync(fresh), 'nothing written');
   },
 );
