@@ -110,13 +110,15 @@ static inline double fuzzwb_fdp_probability(fuzzwb_fdp *p) {
 static inline const uint8_t *fuzzwb_fdp_bytes(fuzzwb_fdp *p, size_t n, size_t *got) {
   const uint8_t *at = p->data;
   size_t take = n < p->size ? n : p->size;
-  p->data += take;
-  p->size -= take;
+  if (take > 0) {
+    p->data += take;
+    p->size -= take;
+  }
   *got = take;
   return at;
 }
 
-/* Copies up to n bytes from the front into out and zero-fills the rest; returns the count copied. */
+/* Copies up to n bytes from the front into out, zero-fills the rest; returns the count copied. */
 static inline size_t fuzzwb_fdp_copy(fuzzwb_fdp *p, void *out, size_t n) {
   size_t got;
   const uint8_t *at = fuzzwb_fdp_bytes(p, n, &got);

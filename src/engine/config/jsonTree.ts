@@ -99,7 +99,7 @@ class Parser {
     ] as const) {
       if (this.text.startsWith(word, this.at)) {
         this.at += word.length;
-        return { ...node, start, end: this.at } as JsonNode;
+        return { ...node, start, end: this.at };
       }
     }
     if (c === undefined) this.fail('unexpected end of file: a value is missing');
