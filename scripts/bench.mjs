@@ -11,6 +11,7 @@ const root = resolve(dirname(fileURLToPath(import.meta.url)), '..');
 const BENCHMARKS = {
   exec: 'execs/s of the executor against libc fork, the best raw fork loop and AFL++',
   'coverage-map': 'symbolizing 100k PCs cold and cached; applying a 10k-PC coverage change',
+  scale: 'execs/s of fuzzwb fuzz with 1 and 2 workers on one ASan harness, from an empty corpus',
 };
 
 async function dispatch(argv) {
