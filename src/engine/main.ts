@@ -9,6 +9,7 @@ import { importCommand } from './cli/importCommand';
 import { minimizeCommand } from './cli/minimizeCommand';
 import { runCommand } from './cli/runCommand';
 import { fuzzWorkerCommand } from './workers/workerMain';
+import { serveCommand } from './server/serveCommand';
 
 const USAGE = `usage: fuzzwb <command> [arguments] [-flag=value ...]
 
@@ -19,6 +20,7 @@ commands:
   minimize TARGET CRASH_FILE    shrink a crashing input, keeping its crash state (-runs, -max_total_time)
   export clusterfuzzlite        write .clusterfuzzlite/ and a PR workflow from fuzzwb.json (-config, -out, -force)
   import TARGET PATH...         re-run AFL++/libFuzzer/ClusterFuzzLite crashes and read SARIF logs into the findings (-artifact_prefix, -json)
+  serve --stdio                 the engine for the VS Code extension (JSON-RPC on stdin/stdout)
   help                          print this help
 
 TARGET is a harness (LLVMFuzzerTestOneInput) built with fuzzwb-cc / fuzzwb-c++.
@@ -40,6 +42,8 @@ async function main(argv: string[]): Promise<number> {
     process.stdout.write(`${USAGE}\n`);
     return command === undefined ? EXIT.usage : EXIT.ok;
   }
+  // The server's arguments come from a language client, not the fuzzer's flag table.
+  if (command === 'serve') return serveCommand(rest);
   const args = parseArgs(rest);
   if (args.flags.help !== 0) {
     process.stdout.write(`${USAGE}\n`);

@@ -1,8 +1,6 @@
 // `fuzzwb run TARGET FILE...`: runs inputs through the fork server and prints how each ended.
 import { readFileSync } from 'node:fs';
-import { startExecutor } from '../exec/executor';
-import { parseSanitizerReport } from '../triage/sanitizerReport';
-import { describeFrame, firstUserFrame } from '../triage/userFrames';
+import { runInputs, summarizeRun } from '../triage/reproduceInput';
 import { intFlag, UsageError, type ParsedArgs } from './flags';
 import { EXIT, exitCodeFor } from './exitCodes';
 
@@ -20,34 +18,20 @@ export async function runCommand(args: ParsedArgs): Promise<number> {
     }
   });
   const f = args.flags;
-  const { executor } = await startExecutor({
-    target,
-    timeoutMs: intFlag(f, 'timeout_ms') || intFlag(f, 'timeout') * 1000,
-    rssLimitMb: intFlag(f, 'rss_limit_mb'),
-    persistent: Math.max(1, intFlag(f, 'persistent')),
-    handshakeTimeoutMs: intFlag(f, 'startup_timeout_ms'),
-    maxInputSize: Math.max(1, ...inputs.map((i) => i.length)),
-  });
   let code: number = EXIT.ok;
-  try {
-    for (const [i, input] of inputs.entries()) {
-      const r = await executor.run(input);
-      const report = parseSanitizerReport(r.output.toString('utf8'));
-      const top = report !== undefined ? firstUserFrame(report.frames) : undefined;
-      const line = {
-        file: files[i],
-        kind: r.kind,
-        signal: r.signal,
-        exitCode: r.exitCode,
-        durationUs: r.durationUs,
-        ...(report !== undefined ? { sanitizer: report.tool, type: report.kind } : {}),
-        ...(top !== undefined ? { at: describeFrame(top) } : {}),
-      };
-      process.stdout.write(`${JSON.stringify(line)}\n`);
+  await runInputs(
+    {
+      target,
+      timeoutMs: intFlag(f, 'timeout_ms') || intFlag(f, 'timeout') * 1000,
+      rssLimitMb: intFlag(f, 'rss_limit_mb'),
+      startupTimeoutMs: intFlag(f, 'startup_timeout_ms'),
+      persistent: intFlag(f, 'persistent'),
+    },
+    inputs,
+    (i, r) => {
+      process.stdout.write(`${JSON.stringify({ file: files[i], ...summarizeRun(r) })}\n`);
       if (r.kind !== 'ok') code = Math.max(code, exitCodeFor(r.kind));
-    }
-  } finally {
-    await executor.stop();
-  }
+    },
+  );
   return code;
 }

@@ -162,6 +162,11 @@ export class FuzzSession {
     return this.feed?.collector;
   }
 
+  /** Current counters while running (the IDE shows them every second; pulses double in spacing). */
+  get liveStats(): LoopStats | undefined {
+    return this.loop?.stats();
+  }
+
   /** Asks the run to end after the batch in flight. */
   stop(): void {
     this.stopRequested = true;

@@ -1,0 +1,44 @@
+// Engine server requests about the workspace: its targets, building one, creating a harness.
+import type { Connection } from 'vscode-languageserver/node';
+import {
+  BuildOutputNotification,
+  BuildRequest,
+  CreateHarnessRequest,
+  ListTargetsRequest,
+} from '../../protocol/messages';
+import { buildForIde } from './harnessBuild';
+import { asUserError, type ServerContext } from './serverContext';
+import { resolveWorkspaceTargets, toWorkspaceTarget } from './workspaceTargets';
+
+export function registerWorkspaceRequests(connection: Connection, ctx: ServerContext): void {
+  connection.onRequest(ListTargetsRequest, ({ workspaceRoot }) => {
+    const { targets, origins, problems } = resolveWorkspaceTargets(workspaceRoot);
+    return {
+      targets: targets.map((t) => toWorkspaceTarget(t, origins.get(t.name) ?? 'config')),
+      problems,
+    };
+  });
+
+  connection.onRequest(BuildRequest, async ({ workspaceRoot, target, sanitizers }) => {
+    const { targets, origins } = resolveWorkspaceTargets(workspaceRoot);
+    const t = targets.find((x) => x.name === target);
+    if (t === undefined) throw asUserError(`no target named ${target} in ${workspaceRoot}`);
+    try {
+      return await buildForIde(
+        {
+          target: t,
+          sanitizers,
+          binDir: ctx.binDir,
+          withSiblings: origins.get(target) === 'harness',
+        },
+        (text) => void connection.sendNotification(BuildOutputNotification, { text }),
+      );
+    } catch (err) {
+      throw asUserError(err);
+    }
+  });
+
+  connection.onRequest(CreateHarnessRequest, () => {
+    throw asUserError('creating harnesses is not available in this engine build yet');
+  });
+}
