@@ -1,6 +1,13 @@
 // Input-to-state replacement (a simplified RedQueen/cmplog): where a compared operand's bytes
 // appear in the input, try the other operand's bytes in their place.
-import { CMP_SLOT_BYTES, intBytes, readSlot, type CmpPair } from './cmpTable';
+import {
+  CMP_SLOT_BYTES,
+  FWB_CMP_CONST,
+  intBytes,
+  isTrivial,
+  readSlot,
+  type CmpPair,
+} from './cmpTable';
 
 /**
  * Exact value for ==, and one either side so that <, <=, > and >= flip as well.
@@ -9,6 +16,19 @@ const DELTAS = [0n, 1n, -1n];
 
 /** Places one pattern may be replaced at; a byte run of zeros would otherwise flood the batch. */
 const MAX_SITES = 8;
+
+/**
+ * The compare's width, then the narrower widths both operands fit in: a one-byte length field
+ * compared as a size_t (`len > n - at`) is found in the input as one byte, not eight.
+ */
+function widths(p: CmpPair): number[] {
+  const out = [p.size];
+  for (const w of [4, 2, 1]) {
+    const limit = 1n << BigInt(w * 8);
+    if (w < p.size && p.a < limit && p.b < limit) out.push(w);
+  }
+  return out;
+}
 
 /** Offsets where `pattern` occurs in `data`, at most `max`. */
 function sites(data: Buffer, pattern: Buffer, max: number): number[] {
@@ -21,41 +41,112 @@ function sites(data: Buffer, pattern: Buffer, max: number): number[] {
   return out;
 }
 
+/** Where one variant wrote what: enough to write a fresh value there again (a checksum fix). */
+export interface I2sSite {
+  /** The cmp slot of the comparison (slots are per compare instruction). */
+  slot: number;
+  at: number;
+  size: number;
+  le: boolean;
+  /** The comparison had a compile-time constant: a magic value, not a computed one. */
+  constant: boolean;
+}
+
+export interface I2sVariant {
+  input: Buffer;
+  site: I2sSite;
+}
+
 /**
- * Variants of `input` for the comparisons in `pairs`, most useful first, at most `limit`, none
- * equal to the input or to each other. Both directions are tried (either operand may be the one
- * that came from the input), in both byte orders.
+ * Variants of `input` for the comparisons in `pairs`, at most `limit`, none equal to the input or
+ * to each other. Both directions are tried (either operand may be the one that came from the
+ * input), in both byte orders. Single bytes too: a byte compared with a constant ('F', 'W', ...)
+ * is a 1-in-256 guess for havoc, one variant here. The pairs take turns (the first variant of
+ * every pair, then the second, ...): in pairs' order, so earlier pairs are served first, but a
+ * pair whose operand fills the input (zeros, say) cannot use up the limit by itself.
  */
-export function inputToStateVariants(
+export function inputToStateSites(
   input: Buffer,
   pairs: readonly CmpPair[],
   limit: number,
-): Buffer[] {
-  const out: Buffer[] = [];
+): I2sVariant[] {
+  const perPair = pairs
+    .filter((p) => !(isTrivial(p.a, p.size) && isTrivial(p.b, p.size)))
+    .map((p) => pairVariants(input, p));
+  const out: I2sVariant[] = [];
   const seen = new Set<string>([input.toString('latin1')]);
-  for (const p of pairs) {
-    if (p.size < 2 || p.size > input.length) continue;
+  for (let round = 0; out.length < limit; round++) {
+    let any = false;
+    for (const list of perPair) {
+      const v = list[round];
+      if (v === undefined) continue;
+      any = true;
+      const key = v.input.toString('latin1');
+      if (seen.has(key)) continue;
+      seen.add(key);
+      out.push(v);
+      if (out.length >= limit) break;
+    }
+    if (!any) break;
+  }
+  return out;
+}
+
+/** Every variant one pair gives, best first: exact value, then +1 and -1, site by site. */
+function pairVariants(input: Buffer, p: CmpPair): I2sVariant[] {
+  const out: I2sVariant[] = [];
+  const constant = (p.flags & FWB_CMP_CONST) !== 0;
+  for (const size of widths(p)) {
+    if (size > input.length) continue;
     for (const [from, to] of [
       [p.b, p.a],
       [p.a, p.b],
     ] as const) {
-      for (const le of [true, false]) {
-        const pattern = intBytes(from, p.size, le);
+      for (const le of size === 1 ? [true] : [true, false]) {
+        const pattern = intBytes(from, size, le);
         for (const at of sites(input, pattern, MAX_SITES)) {
           for (const d of DELTAS) {
             const v = Buffer.from(input);
-            intBytes(to + d, p.size, le).copy(v, at);
-            const key = v.toString('latin1');
-            if (seen.has(key)) continue;
-            seen.add(key);
-            out.push(v);
-            if (out.length >= limit) return out;
+            intBytes(to + d, size, le).copy(v, at);
+            out.push({ input: v, site: { slot: p.slot, at, size, le, constant } });
           }
         }
       }
     }
   }
   return out;
+}
+
+/** The variants of inputToStateSites without where they came from. */
+export function inputToStateVariants(
+  input: Buffer,
+  pairs: readonly CmpPair[],
+  limit: number,
+): Buffer[] {
+  return inputToStateSites(input, pairs, limit).map((v) => v.input);
+}
+
+/**
+ * `input` with the value its compare at `site` wanted written in again, after a change elsewhere
+ * in it changed that value (a checksum, a length): the table holds the compare of the run of
+ * `input`. Undefined when the slot does not hold the input's bytes at the site against another
+ * value.
+ */
+export function refixSite(input: Buffer, site: I2sSite, table: Buffer): Buffer | undefined {
+  if (site.at + site.size > input.length) return undefined;
+  const p = readSlot(table, site.slot);
+  if (p === undefined || p.size !== site.size) return undefined;
+  const here = input.subarray(site.at, site.at + site.size);
+  for (const [from, to] of [
+    [p.a, p.b],
+    [p.b, p.a],
+  ] as const) {
+    if (from === to || !intBytes(from, site.size, site.le).equals(here)) continue;
+    const v = Buffer.from(input);
+    intBytes(to, site.size, site.le).copy(v, site.at);
+    return v;
+  }
+  return undefined;
 }
 
 /**

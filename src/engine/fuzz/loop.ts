@@ -1,8 +1,8 @@
 // The coverage-guided fuzzing loop: pick an input, mutate a batch, run it natively, keep what is new.
 import type { BatchOptions, BatchResult, BatchFinding } from '../native/types';
 import { CmpHarvester, TokenSet } from './cmpTable';
-import { inputToStateVariants, pairsAfterRun } from './inputToState';
-import { MemcmpHarvester, memcmpVariants, readMemcmpTable } from './memcmpTable';
+import { InputToStateStage } from './i2sStage';
+import { MemcmpHarvester } from './memcmpTable';
 import { mutate } from './mutator';
 import type { Rng } from './rng';
 import { featuresOf, Scheduler, type CorpusEntry } from './scheduler';
@@ -25,8 +25,6 @@ export interface LoopExecutor {
 
 /** Comparison operands kept as tokens next to the user's dictionary (libFuzzer keeps a few hundred). */
 const AUTO_TOKENS = 256;
-/** Input-to-state variants tried per corpus entry. */
-const I2S_VARIANTS = 256;
 /**
  * New corpus entries waiting to be run alone (profiled, and input-to-state variants tried). When
  * more than this many wait, the older ones are only profiled: variants of the newest matter most.
@@ -90,6 +88,7 @@ export class FuzzLoop {
   private readonly memcmp: { harvester: MemcmpHarvester; table: () => Buffer } | undefined;
   /** Entries not yet run alone: their profile (and input-to-state) is still to come. */
   private readonly studyQueue: CorpusEntry[] = [];
+  private readonly i2s = new InputToStateStage();
   /** Inputs other workers kept, waiting to be run here (see addPeerInputs). */
   private readonly peerInputs: Buffer[] = [];
   private dict: readonly Buffer[];
@@ -257,16 +256,13 @@ export class FuzzLoop {
     });
     if (ended !== undefined) return ended;
     if (table === undefined || before === undefined || !withI2s) return undefined;
-    const pairs = pairsAfterRun(before, table());
-    const limit = this.remainingRuns(I2S_VARIANTS);
-    // Byte-string compares first: a magic string is what integer operands cannot express.
-    const strings =
-      this.memcmp !== undefined
-        ? memcmpVariants(input, readMemcmpTable(this.memcmp.table()), Math.ceil(limit / 2))
-        : [];
-    const variants = [...strings, ...inputToStateVariants(input, pairs, limit - strings.length)];
-    if (variants.length === 0 || this.limitReached() !== undefined) return undefined;
-    return this.runInputs(variants, false);
+    return this.i2s.run(input, before, {
+      run: (inputs) => this.runInputs(inputs, false),
+      table,
+      memcmpTable: this.memcmp?.table,
+      budget: (n) => this.remainingRuns(n),
+      stopped: () => this.limitReached() !== undefined,
+    });
   }
 
   private async runInputs(

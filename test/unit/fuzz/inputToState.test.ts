@@ -57,15 +57,34 @@ const CASES: { name: string; input: string; pairs: CmpPair[]; limit?: number; wa
     want: [],
   },
   {
-    name: 'single-byte compares are left to havoc',
+    name: 'single-byte compares: the constant written, and one above (one below is the input)',
     input: '41',
     pairs: [pair(0x42n, 0x41n, 1)],
-    want: [],
+    want: ['42', '43'],
   },
   {
     name: 'operand wider than the input gives nothing',
     input: '1122',
-    pairs: [pair(0x11n, 0x2211n, 4)],
+    pairs: [pair(0x11223344n, 0x2211n, 4)],
+    want: [],
+  },
+  {
+    name: 'a wide compare of small values is tried at the narrower widths too',
+    input: 'aa05ff',
+    pairs: [pair(0x09n, 0x05n, 8)],
+    want: ['aa09ff', 'aa0aff', 'aa08ff'],
+  },
+  {
+    name: 'pairs take turns, so a pair with many sites does not use up the limit',
+    input: '0a0a0a0a0a0a0a0a0a0a0a0a77',
+    pairs: [pair(0x0bn, 0x0an, 1), pair(0x78n, 0x77n, 1)],
+    limit: 2,
+    want: ['0b0a0a0a0a0a0a0a0a0a0a0a77', '0a0a0a0a0a0a0a0a0a0a0a0a78'],
+  },
+  {
+    name: 'compares of trivial values only (0, 1, -1) are skipped',
+    input: '00000001',
+    pairs: [pair(0x0n, 0x1n, 4)],
     want: [],
   },
   {

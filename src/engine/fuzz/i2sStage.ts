@@ -1,0 +1,112 @@
+// The input-to-state stage of a new corpus entry, with checksum fix-ups for entries that need them.
+import { CMP_SLOT_BYTES } from './cmpTable';
+import { inputToStateSites, pairsAfterRun, refixSite, type I2sSite } from './inputToState';
+import type { LoopEnd } from './loop';
+import { memcmpVariants, readMemcmpTable } from './memcmpTable';
+
+/** Input-to-state variants tried per corpus entry. */
+const I2S_VARIANTS = 256;
+/**
+ * Variants of an entry that carries fix sites run one at a time (each run's operands are needed
+ * to fix it), so fewer of them are tried.
+ */
+const FIX_VARIANTS = 64;
+/** Fix sites one input carries: nested checksums are rare deeper than this. */
+const MAX_FIXES = 4;
+
+/** What the stage needs of the loop. */
+export interface I2sContext {
+  /** Runs inputs with feedback, as the loop's batches do; a defined result ends the loop. */
+  run(inputs: Buffer[]): Promise<LoopEnd | undefined>;
+  /** The live integer operand table. */
+  table(): Buffer;
+  /** The live memcmp/strcmp operand table, when recorded. */
+  memcmpTable: (() => Buffer) | undefined;
+  /** At most this many of n runs are left. */
+  budget(n: number): number;
+  /** The loop should end (time, runs, stop). */
+  stopped(): boolean;
+}
+
+/**
+ * RedQueen-style replacement, and what it needs to pass checksums: a variant that copied a
+ * computed value (a compare without a constant, such as `stored_crc != crc32(payload)`) into the
+ * input remembers where. When such a variant becomes a corpus entry, every later change to it
+ * changes the computed value again; so its own variants run one at a time and each is fixed at
+ * the remembered sites from the operands of its own run before it runs again.
+ */
+export class InputToStateStage {
+  private readonly fixes = new WeakMap<Buffer, readonly I2sSite[]>();
+
+  /** The fix sites an input carries (tests, diagnostics). */
+  fixSites(input: Buffer): readonly I2sSite[] {
+    return this.fixes.get(input) ?? [];
+  }
+
+  /**
+   * Tries the variants of `input`, whose run alone just left its operands in the tables;
+   * `before` is the integer table as it was before that run.
+   */
+  async run(input: Buffer, before: Buffer, ctx: I2sContext): Promise<LoopEnd | undefined> {
+    const pairs = pairsAfterRun(before, ctx.table());
+    const inherited = this.fixes.get(input) ?? [];
+    const limit = ctx.budget(inherited.length > 0 ? FIX_VARIANTS : I2S_VARIANTS);
+    // Byte-string compares first: a magic string is what integer operands cannot express.
+    const strings =
+      ctx.memcmpTable !== undefined
+        ? memcmpVariants(input, readMemcmpTable(ctx.memcmpTable()), Math.ceil(limit / 2))
+        : [];
+    const variants = [
+      ...strings.map((v) => ({ input: v, site: undefined })),
+      ...inputToStateSites(input, pairs, limit - strings.length),
+    ];
+    if (variants.length === 0 || ctx.stopped()) return undefined;
+    for (const v of variants) {
+      const own = v.site !== undefined && isComputed(v.site) ? [v.site] : [];
+      const sites = [...inherited.filter((s) => own[0]?.slot !== s.slot), ...own];
+      if (sites.length > 0) this.fixes.set(v.input, sites.slice(-MAX_FIXES));
+    }
+    if (inherited.length === 0) return ctx.run(variants.map((v) => v.input));
+    return this.runWithFixes(
+      variants.map((v) => v.input),
+      inherited,
+      ctx,
+    );
+  }
+
+  /** Runs each variant alone, then the fixed-up ones together. */
+  private async runWithFixes(
+    variants: Buffer[],
+    sites: readonly I2sSite[],
+    ctx: I2sContext,
+  ): Promise<LoopEnd | undefined> {
+    const fixed: Buffer[] = [];
+    for (const v of variants) {
+      if (ctx.stopped()) break;
+      const slotsBefore = sites.map((s) => slotBytes(ctx.table(), s.slot));
+      const ended = await ctx.run([v]);
+      if (ended !== undefined) return ended;
+      let w = v;
+      for (const [i, s] of sites.entries()) {
+        // A slot the run did not rewrite holds an older input's operands: nothing to fix from.
+        if (slotBytes(ctx.table(), s.slot).equals(slotsBefore[i] ?? Buffer.alloc(0))) continue;
+        w = refixSite(w, s, ctx.table()) ?? w;
+      }
+      if (w === v) continue;
+      const carried = this.fixes.get(v);
+      if (carried !== undefined) this.fixes.set(w, carried);
+      fixed.push(w);
+    }
+    if (fixed.length === 0 || ctx.stopped()) return undefined;
+    return ctx.run(fixed);
+  }
+}
+
+/** A compare without a constant operand: the value compared with the input was computed. */
+function isComputed(site: I2sSite): boolean {
+  return !site.constant && site.size >= 2;
+}
+
+function slotBytes(table: Buffer, slot: number): Buffer {
+  return Buffer.from(table.subarray(slot * CMP_SLOT_BYTES, (slot + 1) * CMP_SLOT_BYTES));
+}
