@@ -43,7 +43,7 @@ function directBuild(t: ExportTarget): string[] {
 /** Lines that run the user's own build with wrapped compilers and copy its binary to $OUT. */
 function ownBuild(t: ExportTarget): string[] {
   const build = t.build;
-  if (build === undefined || t.binary === undefined) return [];
+  if (build === undefined) return [];
   const extra = t.cflags.map(shellWord).join(' ');
   return [
     '(',
@@ -63,14 +63,12 @@ function extras(t: ExportTarget): string[] {
     const d = shellWord(t.dictionary);
     lines.push(`if [ -f ${d} ]; then cp ${d} "$OUT/${t.name}.dict"; fi`);
   }
-  if (t.corpus !== undefined) {
-    const c = shellWord(t.corpus);
-    lines.push(
-      `if [ -d ${c} ] && [ -n "$(find ${c} -type f -print -quit)" ]; then`,
-      `  find ${c} -type f -print | zip -q -j -@ "$OUT/${t.name}_seed_corpus.zip"`,
-      'fi',
-    );
-  }
+  const c = shellWord(t.corpus);
+  lines.push(
+    `if [ -d ${c} ] && [ -n "$(find ${c} -type f -print -quit)" ]; then`,
+    `  find ${c} -type f -print | zip -q -j -@ "$OUT/${t.name}_seed_corpus.zip"`,
+    'fi',
+  );
   const o = t.options;
   const opts = [
     ...(o.maxLen !== undefined ? [`max_len = ${o.maxLen}`] : []),
