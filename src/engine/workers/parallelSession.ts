@@ -105,10 +105,11 @@ export class ParallelSession {
         session.slots.map((s) => session.launch(s, shares[s.index] ?? [])),
       );
       const first = ready[0];
-      const pids = ready.map((r) => r.serverPid).join(', ');
+      const servers = ready.map((r) => r.serverPid).join(', ');
+      const workers = session.slots.map((s) => s.link?.pid ?? '?').join(', ');
       events.info(
-        `${ready.length} workers, fork servers up (pids ${pids}), ${first?.modules ?? 0} module(s), ` +
-          `${first?.counters ?? 0} edge counters`,
+        `${ready.length} workers (pids ${workers}), fork servers up (pids ${servers}), ` +
+          `${first?.modules ?? 0} module(s), ${first?.counters ?? 0} edge counters`,
       );
       if (first !== undefined) events.info(first.describe);
       events.info(`${seeds.length} seed input(s) loaded, split between ${ready.length} workers`);

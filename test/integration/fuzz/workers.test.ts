@@ -1,0 +1,125 @@
+// -workers=2 on a real target: the planted bug is found, both workers fuzz, their inputs are
+// relayed, the corpus holds each input once, and a killed worker is restarted.
+import assert from 'node:assert/strict';
+import { spawnSync } from 'node:child_process';
+import { createHash } from 'node:crypto';
+import { mkdtempSync, readdirSync, readFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { test } from 'node:test';
+import { buildDir } from '../../helpers/build';
+import { findings, fuzzUntil } from '../../helpers/fuzzCli';
+import { fixture, repoRoot } from '../../helpers/paths';
+
+const source = fixture('fuzz', 'staged_fuzz.c');
+
+let built: string | undefined;
+function target(): string {
+  if (built !== undefined) return built;
+  const out = join(buildDir(), 'staged');
+  const cc = spawnSync(join(repoRoot, 'bin', 'fuzzwb-cc'), ['-O1', source, '-o', out], {
+    encoding: 'utf8',
+  });
+  assert.equal(cc.status, 0, cc.stderr);
+  built = out;
+  return out;
+}
+
+/** The value of one `stat::name: N` line. */
+function stat(stderr: string, name: string): number {
+  const m = new RegExp(`^stat::${name}:\\s+(\\d+)$`, 'm').exec(stderr);
+  assert.ok(m?.[1] !== undefined, `no stat::${name} in\n${stderr.slice(-2000)}`);
+  return Number(m[1]);
+}
+
+test(
+  'two workers find the planted bug together, sharing one corpus',
+  { timeout: 150_000 },
+  async () => {
+    const out = mkdtempSync(join(tmpdir(), 'fwb-workers-'));
+    const corpus = join(out, 'corpus');
+    const run = await fuzzUntil(
+      [
+        'fuzz',
+        target(),
+        corpus,
+        '-workers=2',
+        '-seed=1',
+        '-max_total_time=100',
+        `-artifact_prefix=${out}/`,
+      ],
+      () => false,
+      130_000,
+    );
+    const tail = run.stderr.slice(-3000);
+    assert.equal(run.code, 77, tail);
+    assert.match(run.stderr, /INFO: 2 workers \(pids \d+, \d+\)/);
+    const found = findings(out);
+    assert.deepEqual(
+      found.map((f) => [f.crashState[0], f.verification.status]),
+      [['planted_bug', 'reproducible']],
+      tail,
+    );
+    assert.equal(stat(run.stderr, 'workers'), 2);
+    const execs = [0, 1].map((i) => stat(run.stderr, `worker_${i}_executed_units`));
+    assert.ok(
+      execs.every((n) => n > 0),
+      `both workers ran: ${execs.join(', ')}`,
+    );
+    assert.equal(stat(run.stderr, 'number_of_executed_units'), execs[0]! + execs[1]!);
+    assert.ok(stat(run.stderr, 'inputs_relayed') > 0, tail);
+    const kept = [0, 1].map((i) => stat(run.stderr, `worker_${i}_relayed_units_kept`));
+    assert.ok(
+      kept[0]! + kept[1]! > 0,
+      `an input of one worker added coverage in the other: ${tail}`,
+    );
+    // One file per distinct input, named by its content: what both found is there once.
+    const files = readdirSync(corpus);
+    const hashes = files.map((f) =>
+      createHash('sha1')
+        .update(readFileSync(join(corpus, f)))
+        .digest('hex'),
+    );
+    assert.deepEqual(hashes, files);
+    const news = run.stderr.match(/^#\d+\s+NEW /gm) ?? [];
+    assert.equal(files.length, news.length, 'every NEW line is one corpus file');
+    assert.equal(stat(run.stderr, 'new_units_added'), files.length);
+  },
+);
+
+test(
+  'a worker killed mid-run is restarted and said so; the run still ends normally',
+  { timeout: 90_000 },
+  async () => {
+    const out = mkdtempSync(join(tmpdir(), 'fwb-workers-kill-'));
+    let killed = false;
+    const run = await fuzzUntil(
+      [
+        'fuzz',
+        target(),
+        join(out, 'corpus'),
+        '-workers=2',
+        '-use_cmp=0',
+        '-max_len=4',
+        '-max_total_time=8',
+        `-artifact_prefix=${out}/`,
+      ],
+      (stderr) => {
+        const pid = /INFO: 2 workers \(pids \d+, (\d+)\)/.exec(stderr)?.[1];
+        if (pid !== undefined && !killed && /pulse/.test(stderr)) {
+          killed = true;
+          process.kill(Number(pid), 'SIGKILL');
+        }
+        return false;
+      },
+      60_000,
+    );
+    const tail = run.stderr.slice(-3000);
+    assert.ok(killed, tail);
+    assert.equal(run.code, 0, tail);
+    assert.match(run.stderr, /WARNING: worker 1 died \(signal SIGKILL\); restarting it/, tail);
+    assert.equal(stat(run.stderr, 'worker_1_restarts'), 1);
+    assert.equal(stat(run.stderr, 'worker_0_restarts'), 0);
+    assert.match(run.stderr, /^#\d+\s+DONE /m);
+  },
+);
