@@ -1,4 +1,5 @@
 // Engine server requests about the workspace: its targets, building one, creating a harness.
+import { join } from 'node:path';
 import type { Connection } from 'vscode-languageserver/node';
 import {
   BuildOutputNotification,
@@ -6,6 +7,10 @@ import {
   CreateHarnessRequest,
   ListTargetsRequest,
 } from '../../protocol/messages';
+import { ConfigEditError } from '../config/addTarget';
+import { CONFIG_FILE_NAME } from '../config/types';
+import { createHarness } from '../harness/createHarness';
+import { HarnessError } from '../harness/generate';
 import { buildForIde } from './harnessBuild';
 import { asUserError, type ServerContext } from './serverContext';
 import { resolveWorkspaceTargets, toWorkspaceTarget } from './workspaceTargets';
@@ -38,7 +43,22 @@ export function registerWorkspaceRequests(connection: Connection, ctx: ServerCon
     }
   });
 
-  connection.onRequest(CreateHarnessRequest, () => {
-    throw asUserError('creating harnesses is not available in this engine build yet');
+  connection.onRequest(CreateHarnessRequest, (p) => {
+    try {
+      const created = createHarness({
+        sourcePath: p.sourceFile,
+        ...(p.functionName !== undefined ? { functionName: p.functionName } : {}),
+        ...(p.line !== undefined ? { line: p.line } : {}),
+        template: p.template,
+        configPath: join(p.workspaceRoot, CONFIG_FILE_NAME),
+      });
+      return { harnessFile: created.harnessPath, targetName: created.target.name };
+    } catch (err) {
+      // The generator's and the config editor's refusals are messages for the user.
+      if (err instanceof HarnessError || err instanceof ConfigEditError) {
+        throw asUserError(err.message);
+      }
+      throw asUserError(err);
+    }
   });
 }
