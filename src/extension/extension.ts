@@ -1,11 +1,13 @@
 // Entry point of the VS Code side: opens the output channel; fuzzing itself runs in the engine.
 import * as vscode from 'vscode';
+import { WorkbenchState } from './state/workbenchState';
+import { registerUi, type WorkbenchUi } from './ui';
 
 /**
  * Called by VS Code on the first activation event. It must stay cheap and must not load the
  * native addon: only the engine process does, so a native crash cannot take the host down.
  */
-export function activate(context: vscode.ExtensionContext): void {
+export function activate(context: vscode.ExtensionContext): WorkbenchUi {
   // A log channel timestamps each line, which matters when a restart's cause is read later.
   const output = vscode.window.createOutputChannel('Fuzz Workbench', { log: true });
   context.subscriptions.push(output);
@@ -15,6 +17,10 @@ export function activate(context: vscode.ExtensionContext): void {
   output.info(
     `Fuzz Workbench ${version} is active (${folders} workspace folder${folders === 1 ? '' : 's'})`,
   );
+
+  // A view that throws on an update is logged, and the other views still get the update.
+  const state = new WorkbenchState((err) => output.error(err instanceof Error ? err : String(err)));
+  return registerUi(context, state);
 }
 
 /** Nothing to release by hand: everything is registered in context.subscriptions. */
