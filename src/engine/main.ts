@@ -1,5 +1,7 @@
 // The fuzzwb command line: the engine run headless (CI, machines without VS Code).
 import { TargetError } from './exec/executor';
+import { buildCommand } from './build/buildCommand';
+import { harnessCommand } from './harness/harnessCommand';
 import { EXIT } from './cli/exitCodes';
 import { flagsHelp, parseArgs, UsageError } from './cli/flags';
 import { covCommand } from './cli/covCommand';
@@ -20,6 +22,8 @@ commands:
   minimize TARGET CRASH_FILE    shrink a crashing input, keeping its crash state (-runs, -max_total_time)
   export clusterfuzzlite        write .clusterfuzzlite/ and a PR workflow from fuzzwb.json (-config, -out, -force)
   import TARGET PATH...         re-run AFL++/libFuzzer/ClusterFuzzLite crashes and read SARIF logs into the findings (-artifact_prefix, -json)
+  harness SOURCE FUNCTION|LINE  write <function>_fuzz.c next to SOURCE, add its target to fuzzwb.json (-template, -config, -list)
+  build [TARGET_NAME...]        build targets of fuzzwb.json (-config, -json); compiler errors as file:line:col
   serve --stdio                 the engine for the VS Code extension (JSON-RPC on stdin/stdout)
   help                          print this help
 
@@ -44,6 +48,9 @@ async function main(argv: string[]): Promise<number> {
   }
   // The server's arguments come from a language client, not the fuzzer's flag table.
   if (command === 'serve') return serveCommand(rest);
+  // These take their own flags (-config, -template, -json), not the fuzzer's table.
+  if (command === 'harness') return harnessCommand(rest);
+  if (command === 'build') return buildCommand(rest);
   const args = parseArgs(rest);
   if (args.flags.help !== 0) {
     process.stdout.write(`${USAGE}\n`);

@@ -19,6 +19,8 @@ export interface TargetOptions {
 /** The user's own build: an argv array (never a shell string) and its directory. */
 export interface BuildCommand {
   command: string[];
+  /** Run before command, e.g. a cmake configure step. */
+  configure?: string[];
   /** Absolute. */
   cwd: string;
 }
