@@ -2,7 +2,7 @@
 import { mkdirSync } from 'node:fs';
 import { addToCorpus } from '../fuzz/artifacts';
 import { DictionaryError, loadDictionary } from '../fuzz/dictionary';
-import type { LoopEnd } from '../fuzz/loop';
+import type { LoopEnd, LoopStats } from '../fuzz/loop';
 import { loadSeeds } from '../fuzz/seeds';
 import { TargetError } from '../exec/executor';
 import type { BatchFinding } from '../native/types';
@@ -130,6 +130,11 @@ export class ParallelSession {
 
   get coverage(): SharedTriage['collector'] {
     return this.triage.collector;
+  }
+
+  /** The run's current numbers, summed over the workers (undefined before run()). */
+  get liveStats(): LoopStats | undefined {
+    return this.coordinator?.stats();
   }
 
   /** Starts worker `slot` with `seeds` and resolves with its `ready` message. */

@@ -23,6 +23,8 @@ export interface FuzzRun {
   readonly usedSeed: number;
   readonly findings: FuzzSession['findings'];
   readonly coverage: FuzzSession['coverage'];
+  /** Current numbers while running (summed over workers in a parallel run). */
+  readonly liveStats: FuzzSession['liveStats'];
   stop(): void;
   run(): Promise<FuzzRunResult>;
   close(): Promise<void>;

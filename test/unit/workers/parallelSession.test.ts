@@ -128,8 +128,10 @@ test('new inputs are written once, relayed to the other worker, and stats are su
   });
   const events = recorder();
   const session = await ParallelSession.start(options(dir), events, spawn);
+  assert.equal(session.liveStats, undefined, 'no numbers before run()');
   const r = await session.run();
   assert.equal(r.end, 'runs');
+  assert.equal(session.liveStats?.execs, 1100);
   assert.equal(r.stats.execs, 1100);
   assert.equal(r.stats.cov, 5);
   assert.equal(r.stats.corpus, 3);
