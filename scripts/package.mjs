@@ -97,10 +97,15 @@ function main() {
     // esbuild has bundled every dependency into out/*.js; node_modules must not ship again.
     '--no-dependencies',
     '--allow-missing-repository',
+    // README links point into this repository, which the VSIX has no URL for; keep them as written.
+    '--no-rewrite-relative-links',
     '--out',
     vsix,
   ]);
-  console.log(`package: ${relative(process.cwd(), vsix)} (${formatSize(statSync(vsix).size)})`);
+  const shown = relative(process.cwd(), vsix).startsWith('..')
+    ? vsix
+    : relative(process.cwd(), vsix);
+  console.log(`package: ${shown} (${formatSize(statSync(vsix).size)})`);
 }
 
 try {

@@ -13,6 +13,7 @@ const require = createRequire(import.meta.url);
 const SUITES = {
   unit: 'pure logic: no compilers, no addon, no processes of the target',
   integration: 'real compilers, sanitizers, targets and the native addon',
+  e2e: 'the real workbench in VS Code server + Chromium, driven like a user (needs install.mjs)',
 };
 
 const USAGE =
