@@ -128,7 +128,8 @@ test('new inputs are written once, relayed to the other worker, and stats are su
   });
   const events = recorder();
   const session = await ParallelSession.start(options(dir), events, spawn);
-  assert.equal(session.liveStats, undefined, 'no numbers before run()');
+  const before = session.liveStats;
+  assert.equal(before, undefined, 'no numbers before run()');
   const r = await session.run();
   assert.equal(r.end, 'runs');
   assert.equal(session.liveStats?.execs, 1100);
