@@ -53,7 +53,7 @@ export function targetEntryFor(
   return {
     name: basename(harnessPath, extname(harnessPath)),
     harness: configRelative(configPath, harnessPath),
-    sources: generated.includesSource ? [] : [configRelative(configPath, sourcePath)],
+    ...(generated.includesSource ? {} : { sources: [configRelative(configPath, sourcePath)] }),
     ...(dir !== '' && dir !== '.' ? { cflags: [`-I${dir}`] } : {}),
   };
 }

@@ -92,12 +92,15 @@ function includeLines(req: HarnessRequest, fn: CFunction): { lines: string[]; so
     req.header !== undefined &&
     !fn.isStatic &&
     listFunctions(req.header.text).some((f) => f.name === fn.name);
-  if (declared && req.header !== undefined) {
+  // A source with its own main cannot be linked beside the runtime's main: it is included instead.
+  const hasMain = listFunctions(req.sourceText).some((f) => f.name === 'main' && f.hasBody);
+  if (declared && !hasMain && req.header !== undefined) {
     return { lines: [`#include "${req.header.name}"`], source: false };
   }
+  const why = fn.isStatic ? 'static' : hasMain ? 'beside a main()' : 'not declared in a header';
   return {
     lines: [
-      `/* ${fn.name} is ${fn.isStatic ? 'static' : 'not declared in a header'}, so the source is compiled`,
+      `/* ${fn.name} is ${why}, so the source is compiled`,
       ' * into this harness (its main, if it has one, renamed out of the way). */',
       '#define main fuzzwb_original_main',
       `#include "${basename(req.sourcePath)}"`,

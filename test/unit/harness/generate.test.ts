@@ -116,6 +116,14 @@ test('by line, C++ sources, static functions, and clear refusals', () => {
   const byLine = generateHarness({ sourcePath: '/ws/parser.c', sourceText: parserC, line: 22 });
   assert.equal(byLine.function.name, 'sum_name');
   assert.equal(byLine.includesSource, true);
+  const withMain = generateHarness({
+    sourcePath: '/ws/tool.c',
+    sourceText: 'int run(const char *a) { return a[0]; }\nint main(void) { return run("x"); }\n',
+    header: { name: 'tool.h', text: 'int run(const char *a);\n' },
+    functionName: 'run',
+  });
+  assert.equal(withMain.includesSource, true, 'a source with main() is included, main renamed');
+  assert.match(withMain.text, /beside a main\(\)[\s\S]*#define main fuzzwb_original_main/);
   const cxx = generateHarness({
     sourcePath: '/ws/p.cc',
     sourceText: 'int parse(const char *text) { return text[0]; }\n',
