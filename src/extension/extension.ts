@@ -1,13 +1,27 @@
-// Entry point of the VS Code side: opens the output channel; fuzzing itself runs in the engine.
+// Entry point of the VS Code side: wires the engine connection, the state, the views and the commands.
+import { homedir } from 'node:os';
 import * as vscode from 'vscode';
+import { BuildOutputNotification } from '../protocol/messages';
+import { registerCommands } from './commands/registerCommands';
+import { workspaceRoot, type CoreContext } from './commands/coreContext';
+import { registerCoverageViews } from './coverage/registerCoverage';
+import { EngineClient } from './engine/engineClient';
+import { catchUp, connectState, engineLost, SessionTracker } from './engine/stateSync';
+import { registerProblems } from './problems/findingDiagnostics';
 import { WorkbenchState } from './state/workbenchState';
-import { registerUi, type WorkbenchUi } from './ui';
+import { registerViews } from './views/registerViews';
+
+/** What activate() returns: for tests in test/suite (the engine's pid, the state). */
+export interface FuzzWorkbenchApi {
+  state: WorkbenchState;
+  enginePid(): number | undefined;
+}
 
 /**
  * Called by VS Code on the first activation event. It must stay cheap and must not load the
  * native addon: only the engine process does, so a native crash cannot take the host down.
  */
-export function activate(context: vscode.ExtensionContext): WorkbenchUi {
+export function activate(context: vscode.ExtensionContext): FuzzWorkbenchApi {
   // A log channel timestamps each line, which matters when a restart's cause is read later.
   const output = vscode.window.createOutputChannel('Fuzz Workbench', { log: true });
   context.subscriptions.push(output);
@@ -18,9 +32,48 @@ export function activate(context: vscode.ExtensionContext): WorkbenchUi {
     `Fuzz Workbench ${version} is active (${folders} workspace folder${folders === 1 ? '' : 's'})`,
   );
 
-  // A view that throws on an update is logged, and the other views still get the update.
-  const state = new WorkbenchState((err) => output.error(err instanceof Error ? err : String(err)));
-  return registerUi(context, state);
+  const state = new WorkbenchState((err) => output.error(`state listener failed: ${String(err)}`));
+  const tracker = new SessionTracker();
+  const engine: EngineClient = new EngineClient({
+    enginePath: context.asAbsolutePath('out/engine.js'),
+    workspaceRoot: workspaceRoot() ?? homedir(),
+    output,
+    onRunning: (restarts) => {
+      if (restarts === 0) return;
+      catchUp(engine, state, tracker, output).catch((err: unknown) =>
+        output.error(`could not reload findings after the restart: ${String(err)}`),
+      );
+    },
+    onLost: () => engineLost(state, tracker),
+  });
+  engine.onNotification(BuildOutputNotification, ({ text }) => {
+    for (const line of text.split('\n')) if (line.trim() !== '') output.info(`[build] ${line}`);
+  });
+  const buildDiagnostics = vscode.languages.createDiagnosticCollection('fuzzwb-build');
+  context.subscriptions.push(
+    engine,
+    buildDiagnostics,
+    connectState(engine, state, tracker, output),
+  );
+
+  const coverage = registerCoverageViews(context, state);
+  registerProblems(context, state);
+  registerViews(context, state);
+  const core: CoreContext = {
+    extension: context,
+    engine,
+    state,
+    tracker,
+    output,
+    buildDiagnostics,
+  };
+  registerCommands(core, coverage);
+
+  engine.start().catch((err: unknown) => {
+    const message = err instanceof Error ? err.message : String(err);
+    output.error(`the fuzz engine did not start: ${message}`);
+  });
+  return { state, enginePid: () => engine.pid };
 }
 
 /** Nothing to release by hand: everything is registered in context.subscriptions. */
