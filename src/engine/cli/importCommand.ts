@@ -23,7 +23,9 @@ function say(line: string): void {
 function describe(l: ImportLine): string {
   const what =
     l.type !== undefined ? `${l.type} in ${(l.crashState ?? []).join(' / ') || '?'}` : '';
-  if (l.status === 'not-reproduced') return `${l.from} (${l.tool}): did not reproduce here`;
+  if (l.status === 'not-reproduced') {
+    return `${l.from} (${l.tool}, ${l.expected ?? '?'} there): did not reproduce here`;
+  }
   return `${l.from} (${l.tool}): ${l.status} ${what} -> ${l.artifact ?? ''}`;
 }
 

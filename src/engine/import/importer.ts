@@ -18,6 +18,8 @@ export interface ImportLine {
   status: 'new' | 'duplicate' | 'not-reproduced';
   /** How it ended here (inputs) or 'sarif'. */
   kind: string;
+  /** How the other tool said it ended (inputs): crash, leak, timeout, oom, slow-unit. */
+  expected?: string;
   type?: string;
   crashState?: string[];
   artifact?: string;
@@ -79,7 +81,7 @@ export class Importer {
 
   /** Re-runs one input here; a bad end goes through triage like one of our own. */
   async importInput(input: FoundInput, runner: CrashRunner): Promise<ImportLine> {
-    const base = { from: input.path, tool: input.tool };
+    const base = { from: input.path, tool: input.tool, expected: input.expected };
     const result = await runner.run(input.data);
     if (result.kind === 'ok') return { ...base, status: 'not-reproduced', kind: 'ok' };
     this.origin = { kind: 'imported input', tool: input.tool, from: input.path };
