@@ -77,7 +77,8 @@ export const FLAGS: readonly FlagSpec[] = [
     default: 0,
     help:
       'fuzz: worker processes, each with its own fork server, sharing corpus, coverage and ' +
-      'findings; 0 = the cores available, 1 = fuzz in this process.',
+      'findings; 0 = the cores available (1 when -seed is given: only one process replays a ' +
+      'seed exactly), 1 = fuzz in this process.',
   },
   {
     name: 'artifact_prefix',

@@ -97,7 +97,10 @@ export async function fuzzCommand(args: ParsedArgs): Promise<number> {
   try {
     session = await startFuzzRun(
       {
-        workers: resolveWorkerCount(intFlag(f, 'workers'), intFlag(f, 'runs')),
+        workers: resolveWorkerCount(intFlag(f, 'workers'), {
+          maxRuns: intFlag(f, 'runs'),
+          seed: intFlag(f, 'seed'),
+        }),
         target: resolve(targetArg),
         corpusDirs,
         maxLen: intFlag(f, 'max_len'),

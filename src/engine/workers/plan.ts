@@ -5,15 +5,18 @@ import { availableParallelism } from 'node:os';
 export const MAX_RESTARTS_PER_WORKER = 5;
 
 /**
- * The number of workers for the -workers flag: 0 means the cores available. A run limited to
- * fewer executions than that gets one worker per execution at most.
+ * The number of workers for the -workers flag: 0 means the cores available, except with an
+ * explicit -seed: only a single process replays the same run from the same seed (workers
+ * exchange inputs as timing allows), so asking for a seed without -workers gets one. A run
+ * limited to fewer executions than that gets one worker per execution at most.
  */
 export function resolveWorkerCount(
   flag: number,
-  maxRuns: number,
+  { maxRuns, seed }: { maxRuns: number; seed: number },
   cores: number = availableParallelism(),
 ): number {
-  const wanted = flag > 0 ? flag : Math.max(1, cores);
+  const auto = seed !== 0 ? 1 : Math.max(1, cores);
+  const wanted = flag > 0 ? flag : auto;
   return maxRuns > 0 ? Math.max(1, Math.min(wanted, maxRuns)) : wanted;
 }
 

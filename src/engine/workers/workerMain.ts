@@ -26,7 +26,7 @@ export async function fuzzWorkerCommand(): Promise<number> {
     );
     return 1;
   }
-  // SIGINT reaches the whole process group from a terminal; the parent decides when to stop.
+  // The parent decides when to stop (its 'stop' message, or its channel closing).
   process.on('SIGINT', () => undefined);
   const channel = processChannel();
   const code = await runWorker(channel);

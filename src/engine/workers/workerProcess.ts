@@ -26,6 +26,9 @@ export function forkWorker(entry: string): SpawnWorker {
     const child: ChildProcess = fork(entry, [WORKER_COMMAND], {
       serialization: 'advanced',
       stdio: ['ignore', 'ignore', 'pipe', 'ipc'],
+      // A process group of its own: Ctrl-C in a terminal reaches the parent, which stops the
+      // workers; it must not kill their fork servers mid-input (that reads as a crash).
+      detached: true,
     });
     let pending = '';
     child.stderr?.setEncoding('utf8');

@@ -10,13 +10,19 @@ import {
 } from '../../../src/engine/workers/plan';
 
 test('-workers=0 means the cores available; a tiny -runs caps the count', () => {
-  assert.equal(resolveWorkerCount(0, 0, 2), 2);
-  assert.equal(resolveWorkerCount(0, 0, 0), 1);
-  assert.equal(resolveWorkerCount(3, 0, 2), 3);
-  assert.equal(resolveWorkerCount(1, 0, 8), 1);
-  assert.equal(resolveWorkerCount(0, 1, 8), 1);
-  assert.equal(resolveWorkerCount(4, 3, 8), 3);
-  assert.equal(resolveWorkerCount(2, 1000, 8), 2);
+  const free = { maxRuns: 0, seed: 0 };
+  assert.equal(resolveWorkerCount(0, free, 2), 2);
+  assert.equal(resolveWorkerCount(0, free, 0), 1);
+  assert.equal(resolveWorkerCount(3, free, 2), 3);
+  assert.equal(resolveWorkerCount(1, free, 8), 1);
+  assert.equal(resolveWorkerCount(0, { maxRuns: 1, seed: 0 }, 8), 1);
+  assert.equal(resolveWorkerCount(4, { maxRuns: 3, seed: 0 }, 8), 3);
+  assert.equal(resolveWorkerCount(2, { maxRuns: 1000, seed: 0 }, 8), 2);
+});
+
+test('an explicit -seed without -workers fuzzes in one process (reproducible); with it, N', () => {
+  assert.equal(resolveWorkerCount(0, { maxRuns: 0, seed: 5 }, 8), 1);
+  assert.equal(resolveWorkerCount(2, { maxRuns: 0, seed: 5 }, 8), 2);
 });
 
 test('seeds are dealt round-robin and none is lost', () => {
