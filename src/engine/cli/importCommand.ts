@@ -1,5 +1,6 @@
 // `fuzzwb import TARGET PATH...`: brings other fuzzers' crashes and SARIF logs into our findings.
 import { basename, resolve } from 'node:path';
+import { PathResolver } from '../coverage/pathResolver';
 import { startExecutor } from '../exec/executor';
 import { findInputs, ImportSourceError, type FoundInput } from '../import/inputSources';
 import { Importer, type ImportLine } from '../import/importer';
@@ -93,7 +94,11 @@ export async function importCommand(args: ParsedArgs): Promise<number> {
     const before = importer.store.size;
     // Inputs first: a finding reproduced here is worth more than a SARIF result of the same bug.
     for (const input of inputs) lines.push(await importer.importInput(input, runner));
-    for (const s of sarif) lines.push(...importer.importSarif(s));
+    const roots = stringFlag(f, 'source_roots')
+      .split(',')
+      .filter((r) => r !== '');
+    const paths = new PathResolver(roots.length > 0 ? roots : [process.cwd()]);
+    for (const s of sarif) lines.push(...importer.importSarif(s, paths));
     for (const l of lines) {
       say(describe(l));
       if (json) process.stdout.write(`${JSON.stringify(l)}\n`);

@@ -7,6 +7,7 @@ import { parseSkipList } from '../triage/crashState';
 import { FindingStore } from '../triage/findingStore';
 import { LlvmSymbolizer, type Symbolizer } from '../triage/symbolizer';
 import { Triager, type CrashRunner, type FindingSink } from '../triage/triager';
+import type { PathResolver } from '../coverage/pathResolver';
 import type { FoundInput } from './inputSources';
 import type { FindingOrigin, ParsedSarif } from './sarifImport';
 
@@ -100,9 +101,20 @@ export class Importer {
     }
   }
 
-  /** Adds SARIF findings; one already in the store (same type and crash state) counts a hit. */
-  importSarif(parsed: ParsedSarif): ImportLine[] {
+  /**
+   * Adds SARIF findings; one already in the store (same type and crash state) counts a hit.
+   * Their file names were seen where the other tool built (`/src/<project>/...` in
+   * ClusterFuzzLite's image); `paths` maps them to the workspace's files where it can.
+   */
+  importSarif(parsed: ParsedSarif, paths?: PathResolver): ImportLine[] {
     return parsed.findings.map(({ record, evidence }) => {
+      if (paths !== undefined) {
+        for (const f of record.frames) {
+          if (f.file === undefined) continue;
+          const r = paths.resolve(f.file);
+          if (r.resolved) f.file = r.path;
+        }
+      }
       const key = [record.type, ...record.crashState].join('\n');
       const line = (status: ImportLine['status'], r: FindingRecord): ImportLine => ({
         from: record.origin.from,

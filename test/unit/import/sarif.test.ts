@@ -5,6 +5,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { test } from 'node:test';
 import { loadFindings, type FindingRecord } from '../../../src/engine/fuzz/artifacts';
+import { PathResolver } from '../../../src/engine/coverage/pathResolver';
 import { Importer } from '../../../src/engine/import/importer';
 import { parseSarifLog, SarifImportError } from '../../../src/engine/import/sarifImport';
 import { buildSarif } from '../../../src/engine/triage/sarif';
@@ -177,7 +178,16 @@ test('imported SARIF findings land in the store format, and a second import only
   const prefix = `${dir}/`;
   const noRuns = { run: () => Promise.reject(new Error('nothing to run')) };
   const first = new Importer(noRuns, { target: '/t/device', prefix, verifyRuns: 0, skip: '' });
-  const lines = first.importSarif(parseSarifLog(JSON.stringify(foreign), '/l.sarif', prefix, NOW));
+  // ClusterFuzzLite's file names are those of its build image; the workspace has them at /ws.
+  const workspace = new Set(['/ws/examples/device/dev ice.c']);
+  const paths = new PathResolver(['/ws'], {
+    isFile: (p) => workspace.has(p),
+    realpath: (p) => p,
+  });
+  const lines = first.importSarif(
+    parseSarifLog(JSON.stringify(foreign), '/l.sarif', prefix, NOW),
+    paths,
+  );
   await first.close();
   assert.deepEqual(
     lines.map((l) => l.status),
@@ -192,6 +202,10 @@ test('imported SARIF findings land in the store format, and a second import only
   assert.ok(record !== undefined && existsSync(record.artifact));
   assert.match(readFileSync(record.artifact, 'utf8'), /"tool": "ClusterFuzzLite 1"/);
   assert.equal((record as { origin?: { kind: string } }).origin?.kind, 'imported from SARIF');
+  assert.deepEqual(
+    record.frames.map((f) => f.file),
+    ['/ws/examples/device/dev ice.c', 'examples/device/device.c', 'examples/device/device_fuzz.c'],
+  );
 
   const again = new Importer(noRuns, { target: '/t/device', prefix, verifyRuns: 0, skip: '' });
   const second = again.importSarif(parseSarifLog(JSON.stringify(foreign), '/l.sarif', prefix, NOW));
