@@ -43,6 +43,8 @@ export class Coordinator {
   private covMax = 0;
   private nextPulse = FIRST_PULSE;
   private readonly started: number;
+  /** When the last worker's loop ended: its shutdown is not fuzzing time. */
+  private frozenAt: number | undefined;
 
   constructor(
     workers: number,
@@ -147,9 +149,14 @@ export class Coordinator {
     return this.slots.reduce((sum, _s, i) => sum + this.execsOf(i), 0);
   }
 
+  /** The fuzzing is over (every loop ended); later stats keep this moment's elapsed time. */
+  freeze(): void {
+    this.frozenAt ??= this.now();
+  }
+
   /** The run as one loop: executions summed, the best coverage of any worker, the shared corpus. */
   stats(): LoopStats {
-    const elapsedMs = this.now() - this.started;
+    const elapsedMs = (this.frozenAt ?? this.now()) - this.started;
     const execs = this.totalExecs();
     return {
       execs,

@@ -187,6 +187,7 @@ export class ParallelSession {
       case 'done':
         slot.end = msg.end;
         c?.onStats(slot.index, msg.stats);
+        if (this.slots.every((s) => s.end !== undefined || s.finished)) c?.freeze();
         return;
       case 'new': {
         if (c === undefined) return;
@@ -303,7 +304,10 @@ export class ParallelSession {
 
   private finish(slot: Slot): void {
     slot.finished = true;
-    if (this.slots.every((s) => s.finished)) this.allFinished?.();
+    if (this.slots.every((s) => s.finished)) {
+      this.coordinator?.freeze();
+      this.allFinished?.();
+    }
   }
 
   /** Tells every worker to stop; one that does not end within the grace period is killed. */

@@ -34,10 +34,16 @@ test('stats sum executions, keep the best coverage, and count what peers kept', 
   c.onPulse(1, stats(400, 7));
   c.onPeerKept(1, stats(450, 8));
   now = 2000;
+  c.freeze();
+  now = 2500;
   const s = c.stats();
   assert.equal(s.execs, 1050);
   assert.equal(s.cov, 8);
-  assert.equal(s.execsPerSec, 525);
+  assert.equal(
+    s.execsPerSec,
+    525,
+    'the time after freeze() (workers shutting down) is not counted',
+  );
   const w = c.summary().workers;
   assert.deepEqual(
     w.map((x) => [x.execs, x.peerKept]),
