@@ -9,6 +9,28 @@ function resolveIn(root: string, p: string): string {
   return isAbsolute(p) ? p : resolve(root, p);
 }
 
+/** Path options of compiler flags (joined -Idir or split -I dir), resolved like the config's paths. */
+const PATH_FLAG = /^(-I|-isystem|-iquote|-idirafter|-include|-L)(.*)$/;
+
+/** Makes the paths in -I/-L style flags absolute, so a build can run from any directory. */
+export function resolveFlagPaths(root: string, flags: string[]): string[] {
+  const out: string[] = [];
+  for (let i = 0; i < flags.length; i++) {
+    const f = flags[i] as string;
+    const m = PATH_FLAG.exec(f);
+    if (m === null) {
+      out.push(f);
+    } else if (m[2] !== '') {
+      out.push(`${m[1]}${resolveIn(root, m[2] as string)}`);
+    } else if (i + 1 < flags.length) {
+      out.push(f, resolveIn(root, flags[++i] as string));
+    } else {
+      out.push(f);
+    }
+  }
+  return out;
+}
+
 /** Fills in defaults (under .fuzzwb/) and makes every path absolute. */
 export function resolveTarget(root: string, t: RawTarget): FuzzTarget {
   const artifacts = resolveIn(root, t.artifacts ?? join('.fuzzwb', 'findings', t.name));
@@ -31,8 +53,8 @@ export function resolveTarget(root: string, t: RawTarget): FuzzTarget {
     artifacts: artifacts.endsWith('/') ? artifacts : `${artifacts}/`,
     ...(t.dictionary !== undefined ? { dictionary: resolveIn(root, t.dictionary) } : {}),
     sanitizers: t.sanitizers,
-    cflags: t.cflags,
-    ldflags: t.ldflags,
+    cflags: resolveFlagPaths(root, t.cflags),
+    ldflags: resolveFlagPaths(root, t.ldflags),
     options: t.options,
   };
 }

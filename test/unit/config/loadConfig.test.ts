@@ -138,6 +138,8 @@ test('defaults and paths resolved against the config folder', () => {
           harness: 'examples/device/device_fuzz.c',
           sources: ['examples/device/device.c', '/abs/x.c'],
           sanitizers: ['none'],
+          cflags: ['-Iinclude', '-I', 'sub', '-DX', '-include', '/abs/pre.h'],
+          ldflags: ['-Llib', '-lz'],
           options: { max_len: 128, mode: 'fork' },
         },
         {
@@ -158,6 +160,15 @@ test('defaults and paths resolved against the config folder', () => {
   assert.equal(dev?.corpus, '/ws/.fuzzwb/corpus/device');
   assert.equal(dev?.artifacts, '/ws/.fuzzwb/findings/device/');
   assert.deepEqual(dev?.sanitizers, []);
+  assert.deepEqual(dev?.cflags, [
+    '-I/ws/include',
+    '-I',
+    '/ws/sub',
+    '-DX',
+    '-include',
+    '/abs/pre.h',
+  ]);
+  assert.deepEqual(dev?.ldflags, ['-L/ws/lib', '-lz']);
   assert.deepEqual(dev?.options, { max_len: 128, mode: 'fork' });
   assert.deepEqual(lib?.build, { command: ['make', 'fuzz'], cwd: '/ws/sub' });
   assert.equal(lib?.binary, '/ws/out/lib_fuzz');
