@@ -4,16 +4,13 @@ import * as vscode from 'vscode';
 import { BuildOutputNotification } from '../protocol/messages';
 import { registerCommands } from './commands/registerCommands';
 import { workspaceRoot, type CoreContext } from './commands/coreContext';
-import { registerCoverageViews } from './coverage/registerCoverage';
 import { EngineClient } from './engine/engineClient';
 import { catchUp, connectState, engineLost, SessionTracker } from './engine/stateSync';
-import { registerProblems } from './problems/findingDiagnostics';
 import { WorkbenchState } from './state/workbenchState';
-import { registerViews } from './views/registerViews';
+import { registerUi, type WorkbenchUi } from './ui';
 
-/** What activate() returns: for tests in test/suite (the engine's pid, the state). */
-export interface FuzzWorkbenchApi {
-  state: WorkbenchState;
+/** What activate() returns, for tests in test/suite: the UI and the engine's pid. */
+export interface FuzzWorkbenchApi extends WorkbenchUi {
   enginePid(): number | undefined;
 }
 
@@ -56,9 +53,7 @@ export function activate(context: vscode.ExtensionContext): FuzzWorkbenchApi {
     connectState(engine, state, tracker, output),
   );
 
-  const coverage = registerCoverageViews(context, state);
-  registerProblems(context, state);
-  registerViews(context, state);
+  const ui = registerUi(context, state);
   const core: CoreContext = {
     extension: context,
     engine,
@@ -67,13 +62,13 @@ export function activate(context: vscode.ExtensionContext): FuzzWorkbenchApi {
     output,
     buildDiagnostics,
   };
-  registerCommands(core, coverage);
+  registerCommands(core, ui);
 
   engine.start().catch((err: unknown) => {
     const message = err instanceof Error ? err.message : String(err);
     output.error(`the fuzz engine did not start: ${message}`);
   });
-  return { state, enginePid: () => engine.pid };
+  return { ...ui, enginePid: () => engine.pid };
 }
 
 /** Nothing to release by hand: everything is registered in context.subscriptions. */

@@ -1,19 +1,19 @@
 // Registers the "Fuzz" commands; each one's work lives in its own module.
 import * as vscode from 'vscode';
 import type { CreateHarnessParams } from '../../protocol/messages';
-import { openDashboard } from '../dashboard/dashboardPanel';
 import type { CoreContext } from './coreContext';
 import { createHarness, CreateHarnessActions, CREATE_HARNESS_COMMAND } from './createHarness';
 import { debugCrash } from './debugCrash';
 import { minimizeCrash, ReportDocuments, reproduceCrash } from './findingCommands';
 import { startFuzzing, stopFuzzing } from './startFuzzing';
 
-export interface CoverageToggle {
-  show(): void;
-  hide(): void;
+/** The parts of the UI (ui.ts) the commands drive. */
+export interface UiActions {
+  coverage: { show(): void; hide(): void };
+  openDashboard(): unknown;
 }
 
-export function registerCommands(ctx: CoreContext, coverage: CoverageToggle): void {
+export function registerCommands(ctx: CoreContext, ui: UiActions): void {
   const reports = new ReportDocuments();
   const reg = (id: string, fn: (...args: unknown[]) => unknown): vscode.Disposable =>
     vscode.commands.registerCommand(id, fn);
@@ -24,13 +24,13 @@ export function registerCommands(ctx: CoreContext, coverage: CoverageToggle): vo
       startFuzzing(ctx, typeof name === 'string' ? name : undefined),
     ),
     reg('fuzzwb.stopFuzzing', () => stopFuzzing(ctx)),
-    reg('fuzzwb.showCoverage', () => coverage.show()),
-    reg('fuzzwb.hideCoverage', () => coverage.hide()),
+    reg('fuzzwb.showCoverage', () => ui.coverage.show()),
+    reg('fuzzwb.hideCoverage', () => ui.coverage.hide()),
     reg('fuzzwb.reproduceCrash', (arg) => reproduceCrash(ctx, reports, arg)),
     reg('fuzzwb.debugCrash', (arg) => debugCrash(ctx, arg)),
     reg('fuzzwb.minimizeCrash', (arg) => minimizeCrash(ctx, arg)),
     reg('fuzzwb.openDashboard', () => {
-      openDashboard(ctx.extension, ctx.state);
+      ui.openDashboard();
     }),
     reg(CREATE_HARNESS_COMMAND, (uri, line, fn, template) =>
       createHarness(
