@@ -43,6 +43,34 @@ export function projectName(root: string): string {
   return name === '' ? 'project' : name;
 }
 
+/** Path options of compiler flags, as the config loader knows them. */
+const PATH_FLAG = /^(-I|-isystem|-iquote|-idirafter|-include|-L)(.*)$/;
+
+/**
+ * The loader made -I/-L style paths absolute; in the build image the project lives elsewhere,
+ * so paths inside the project become relative to it again. Others (system folders) stay.
+ */
+export function relativeFlagPaths(root: string, flags: readonly string[]): string[] {
+  const rel = (p: string): string => {
+    const r = relative(root, p);
+    if (!isAbsolute(p) || r.startsWith('..') || isAbsolute(r)) return p;
+    return r === '' ? '.' : r;
+  };
+  const out: string[] = [];
+  for (let i = 0; i < flags.length; i++) {
+    const f = flags[i] as string;
+    const m = PATH_FLAG.exec(f);
+    const next = flags[i + 1];
+    if (m === null) out.push(f);
+    else if (m[2] !== '') out.push(`${m[1]}${rel(m[2] as string)}`);
+    else if (next !== undefined) {
+      out.push(f, rel(next));
+      i++;
+    } else out.push(f);
+  }
+  return out;
+}
+
 /**
  * The export model of a loaded config. The build image holds the config's folder only, so a
  * path outside it is an error.
@@ -77,8 +105,8 @@ export function exportModel(config: FuzzConfig): ExportProject {
       binary: at('binary', t.binary),
       corpus: at('corpus', t.corpus),
       sanitizers: [...t.sanitizers],
-      cflags: [...t.cflags],
-      ldflags: [...t.ldflags],
+      cflags: relativeFlagPaths(root, t.cflags),
+      ldflags: relativeFlagPaths(root, t.ldflags),
       options: {
         ...(maxLen !== undefined ? { maxLen } : {}),
         ...(timeout !== undefined ? { timeout } : {}),

@@ -19,6 +19,7 @@ import {
   exportModel,
   projectName,
   readExportModel,
+  relativeFlagPaths,
   type ExportProject,
 } from '../../../src/engine/export/exportModel';
 
@@ -79,6 +80,30 @@ test('configs the build image could not build are clear errors', () => {
     (e: Error) => e instanceof ExportConfigError && /fuzzwb\.json:3:\d+: error: /.test(e.message),
   );
   assert.throws(() => readExportModel(join(dir, 'missing.json')), /does not exist/);
+});
+
+test('-I/-L paths inside the project become relative again; system ones stay', () => {
+  const root = '/ws/p';
+  assert.deepEqual(
+    relativeFlagPaths(root, [
+      '-I/ws/p/include',
+      '-isystem',
+      '/ws/p/third party',
+      '-I/usr/include/libxml2',
+      '-L/ws/p',
+      '-DX=/ws/p/y',
+      '-include',
+    ]),
+    [
+      '-Iinclude',
+      '-isystem',
+      'third party',
+      '-I/usr/include/libxml2',
+      '-L.',
+      '-DX=/ws/p/y',
+      '-include',
+    ],
+  );
 });
 
 test('project names follow OSS-Fuzz: lower case, dashes', () => {
