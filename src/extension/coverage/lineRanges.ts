@@ -19,17 +19,25 @@ export function groupLineRuns(
   lineCount = Number.POSITIVE_INFINITY,
 ): RunsByState {
   const runs: RunsByState = { covered: [], partial: [], uncovered: [] };
-  const sorted = [...lines.keys()].filter((l) => l >= 1 && l <= lineCount).sort((a, b) => a - b);
-  let open: { state: LineState; run: LineRun } | undefined;
-  for (const line of sorted) {
-    const state = lines.get(line) as LineState;
-    const zero = line - 1;
-    if (open !== undefined && open.state === state && open.run.end === zero - 1) {
-      open.run.end = zero;
+  // Walking line numbers in order needs no sort and no key array: this runs on every redraw.
+  let last = 0;
+  for (const line of lines.keys()) if (line > last) last = line;
+  last = Math.min(last, lineCount);
+  let open: LineRun | undefined;
+  let openState: LineState | undefined;
+  for (let line = 1; line <= last; line++) {
+    const state = lines.get(line);
+    if (state === undefined) {
+      open = undefined;
       continue;
     }
-    open = { state, run: { start: zero, end: zero } };
-    runs[state].push(open.run);
+    if (open !== undefined && openState === state) {
+      open.end = line - 1;
+      continue;
+    }
+    open = { start: line - 1, end: line - 1 };
+    openState = state;
+    runs[state].push(open);
   }
   return runs;
 }
