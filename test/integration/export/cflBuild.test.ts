@@ -94,6 +94,8 @@ const deviceConfig = {
       sources: ['examples/device/device.c'],
       corpus: 'corpus/device',
       dictionary: 'examples/device/device.dict',
+      // Made absolute by the config loader; build.sh must use it inside $SRC.
+      cflags: ['-Iexamples/device', '-DFWB_EXPORT_TEST=1'],
       options: { max_len: 512, timeout: 5 },
     },
   ],
@@ -106,6 +108,9 @@ test(
   },
   () => {
     const src = makeProject(deviceConfig);
+    const script = readFileSync(join(src, 'build.sh'), 'utf8');
+    assert.ok(!script.includes(src), 'no path of the machine that exported it');
+    assert.match(script, / -Iexamples\/device -DFWB_EXPORT_TEST=1 -c /);
     const out = ossFuzzBuild(src, libFuzzerEnv());
     assert.deepEqual(readdirSync(out).sort(), [
       'device',
