@@ -1,5 +1,4 @@
 // `fuzzwb serve --stdio`: the engine as the extension's JSON-RPC server (vscode-languageserver).
-import { dirname, join } from 'node:path';
 import { Writable } from 'node:stream';
 import {
   createConnection,
@@ -88,8 +87,6 @@ export async function serveCommand(argv: readonly string[]): Promise<number> {
   const ctx: ServerContext = {
     host: new SessionHost(connection, ENGINE_DEFAULTS),
     defaults: ENGINE_DEFAULTS,
-    // out/engine.js sits in out/; the wrappers in bin/ beside it.
-    binDir: join(dirname(__dirname), 'bin'),
   };
   connection.onInitialize((params): InitializeResult => {
     const init = checkInit(params.initializationOptions);
@@ -98,7 +95,7 @@ export async function serveCommand(argv: readonly string[]): Promise<number> {
   });
   registerSessionRequests(connection, ctx);
   registerFindingRequests(connection, ctx);
-  registerWorkspaceRequests(connection, ctx);
+  registerWorkspaceRequests(connection);
   connection.onShutdown(() => ctx.host.dispose());
   const exited = new Promise<number>((resolve) => connection.onExit(() => resolve(0)));
   connection.listen();

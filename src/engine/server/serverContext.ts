@@ -14,8 +14,6 @@ export interface EngineDefaults {
 export interface ServerContext {
   host: SessionHost;
   defaults: EngineDefaults;
-  /** bin/ of this installation, where fuzzwb-cc lives. */
-  binDir: string;
 }
 
 /** Errors whose message the user can act on; anything else is an engine bug and keeps its stack. */

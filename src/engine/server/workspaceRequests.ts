@@ -12,10 +12,10 @@ import { CONFIG_FILE_NAME } from '../config/types';
 import { createHarness } from '../harness/createHarness';
 import { HarnessError } from '../harness/generate';
 import { buildForIde } from './harnessBuild';
-import { asUserError, type ServerContext } from './serverContext';
+import { asUserError } from './serverContext';
 import { resolveWorkspaceTargets, toWorkspaceTarget } from './workspaceTargets';
 
-export function registerWorkspaceRequests(connection: Connection, ctx: ServerContext): void {
+export function registerWorkspaceRequests(connection: Connection): void {
   connection.onRequest(ListTargetsRequest, ({ workspaceRoot }) => {
     const { targets, origins, problems } = resolveWorkspaceTargets(workspaceRoot);
     return {
@@ -32,9 +32,9 @@ export function registerWorkspaceRequests(connection: Connection, ctx: ServerCon
       return await buildForIde(
         {
           target: t,
+          root: workspaceRoot,
+          fromHarnessScan: origins.get(target) === 'harness',
           sanitizers,
-          binDir: ctx.binDir,
-          withSiblings: origins.get(target) === 'harness',
         },
         (text) => void connection.sendNotification(BuildOutputNotification, { text }),
       );
