@@ -101,7 +101,7 @@ test(
         '-workers=2',
         '-use_cmp=0',
         '-max_len=4',
-        '-max_total_time=8',
+        '-max_total_time=15',
         `-artifact_prefix=${out}/`,
       ],
       (stderr) => {
