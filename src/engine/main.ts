@@ -8,6 +8,7 @@ import { covCommand } from './cli/covCommand';
 import { exportCommand } from './cli/exportCommand';
 import { fuzzCommand } from './cli/fuzzCommand';
 import { importCommand } from './cli/importCommand';
+import { mergeCommand } from './cli/mergeCommand';
 import { minimizeCommand } from './cli/minimizeCommand';
 import { runCommand } from './cli/runCommand';
 import { fuzzWorkerCommand } from './workers/workerMain';
@@ -20,6 +21,7 @@ commands:
   run TARGET FILE...            run each input once in a fresh child, print how it ended (JSON lines)
   cov TARGET CORPUS_DIR...      run a corpus once, export source coverage (-lcov, -sancov_json, -summary)
   minimize TARGET CRASH_FILE    shrink a crashing input, keeping its crash state (-runs, -max_total_time)
+  merge TARGET OUT_DIR IN_DIR...  copy into OUT_DIR the inputs of IN_DIRs that add coverage, smallest first
   export clusterfuzzlite        write .clusterfuzzlite/ and a PR workflow from fuzzwb.json (-config, -out, -force)
   import TARGET PATH...         re-run AFL++/libFuzzer/ClusterFuzzLite crashes and read SARIF logs into the findings (-artifact_prefix, -json)
   harness SOURCE FUNCTION|LINE  write <function>_fuzz.c next to SOURCE, add its target to fuzzwb.json (-template, -config, -list)
@@ -68,6 +70,8 @@ async function main(argv: string[]): Promise<number> {
       return covCommand(args);
     case 'minimize':
       return minimizeCommand(args);
+    case 'merge':
+      return mergeCommand(args);
     case 'export':
       return exportCommand(args);
     case 'import':
