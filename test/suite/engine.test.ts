@@ -1,8 +1,16 @@
 // The commands and the engine connection in a real VS Code: fuzz the device, kill the engine.
 import * as assert from 'node:assert/strict';
-import { cpSync, existsSync, readdirSync, readFileSync } from 'node:fs';
+import {
+  cpSync,
+  existsSync,
+  mkdirSync,
+  readdirSync,
+  readFileSync,
+  rmSync,
+  writeFileSync,
+} from 'node:fs';
 import { join } from 'node:path';
-import { suite, suiteSetup, test } from 'mocha';
+import { suite, suiteSetup, suiteTeardown, test } from 'mocha';
 import * as vscode from 'vscode';
 import type { FuzzWorkbenchApi } from '../../src/extension/extension';
 
@@ -84,6 +92,12 @@ suite('Fuzz commands and the engine', () => {
     cpSync(seeds, join(workspace, '.fuzzwb', 'corpus', 'device_fuzz'), { recursive: true });
   });
 
+  /** Files these tests add to the shared fixture workspace; later suites expect it as it was. */
+  const added: string[] = [];
+  suiteTeardown(() => {
+    for (const path of added) rmSync(path, { recursive: true, force: true });
+  });
+
   test('every Fuzz command is registered and contributed with the "Fuzz" category', async () => {
     await api();
     const registered = new Set(await vscode.commands.getCommands(true));
@@ -125,6 +139,43 @@ suite('Fuzz commands and the engine', () => {
     assert.ok((a.state.status?.execs ?? 0) > 0, 'status notifications reached the state');
   });
 
+  test('Reproduce Crash shows the report in a read-only document', async function () {
+    this.timeout(30_000);
+    const a = await api();
+    const artifact = a.state.findings()[0]?.record.artifact;
+    assert.ok(artifact !== undefined, 'a finding from the previous test');
+    const kind = await vscode.commands.executeCommand<string | undefined>(
+      'fuzzwb.reproduceCrash',
+      artifact,
+    );
+    assert.equal(kind, 'sanitizer');
+    const doc = vscode.window.activeTextEditor?.document;
+    assert.equal(doc?.uri.scheme, 'fuzzwb-report');
+    assert.match(doc?.getText() ?? '', /AddressSanitizer/);
+    assert.match(doc?.getText() ?? '', /device\.c:\d+/);
+  });
+
+  test('Debug Crash without the C/C++ extension runs gdb on the input in a terminal', async () => {
+    const a = await api();
+    const artifact = a.state.findings()[0]?.record.artifact;
+    assert.ok(artifact !== undefined);
+    assert.equal(vscode.extensions.getExtension('ms-vscode.cpptools'), undefined);
+    const how = await vscode.commands.executeCommand<string | undefined>(
+      'fuzzwb.debugCrash',
+      artifact,
+    );
+    assert.equal(how, 'terminal');
+    const terminal = vscode.window.terminals.find((t) => t.name.startsWith('Fuzz: '));
+    assert.ok(terminal, vscode.window.terminals.map((t) => t.name).join());
+    const opts = terminal.creationOptions as vscode.TerminalOptions;
+    assert.equal(opts.shellPath, 'gdb');
+    assert.deepEqual((opts.shellArgs as string[]).slice(-2), [
+      join(workspace, '.fuzzwb', 'build', 'device_fuzz', 'device_fuzz'),
+      artifact,
+    ]);
+    terminal.dispose();
+  });
+
   test('killing the engine restarts it, logs the cause and keeps findings and coverage', async function () {
     this.timeout(60_000);
     const a = await api();
@@ -151,5 +202,63 @@ suite('Fuzz commands and the engine', () => {
     assert.equal(a.state.session?.running, false, 'the killed session is over');
     // The new engine answers requests: a stop finds nothing running.
     await vscode.commands.executeCommand('fuzzwb.stopFuzzing');
+  });
+
+  test('a harness that does not compile: Start Fuzzing puts the error in Problems', async function () {
+    this.timeout(60_000);
+    const broken = join(workspace, 'broken', 'broken_fuzz.c');
+    added.push(join(workspace, 'broken'));
+    mkdirSync(join(workspace, 'broken'), { recursive: true });
+    writeFileSync(
+      broken,
+      '#include <stdint.h>\n#include <stddef.h>\n' +
+        'int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {\n' +
+        '  return no_such_function(data, size);\n}\n',
+    );
+    const session = await vscode.commands.executeCommand<number | undefined>(
+      'fuzzwb.startFuzzing',
+      'broken_fuzz',
+    );
+    assert.equal(session, undefined);
+    const errors = vscode.languages
+      .getDiagnostics(vscode.Uri.file(broken))
+      .filter((d) => d.severity === vscode.DiagnosticSeverity.Error);
+    assert.ok(errors.length > 0, 'a build error in Problems');
+    assert.equal(errors[0]?.range.start.line, 3);
+    assert.match(errors[0]?.message ?? '', /no_such_function/);
+  });
+
+  test('Create Fuzz Harness writes a device harness for a function and opens it', async function () {
+    this.timeout(30_000);
+    const line =
+      readFileSync(deviceC, 'utf8')
+        .split('\n')
+        .findIndex((l) => l.startsWith('void device_write(')) + 1;
+    const file = await vscode.commands.executeCommand<string | undefined>(
+      'fuzzwb.createHarness',
+      deviceUri,
+      line,
+      'device_write',
+      'device',
+    );
+    assert.ok(file !== undefined && existsSync(file), `a harness file: ${String(file)}`);
+    added.push(file, join(workspace, 'fuzzwb.json'));
+    assert.equal(vscode.window.activeTextEditor?.document.uri.fsPath, file);
+    assert.match(readFileSync(file, 'utf8'), /LLVMFuzzerTestOneInput/);
+    assert.ok(existsSync(join(workspace, 'fuzzwb.json')), 'the target went into fuzzwb.json');
+    // The code action offers the same on a function's first line, and not elsewhere.
+    const doc = await vscode.workspace.openTextDocument(deviceUri);
+    const offered = await vscode.commands.executeCommand<vscode.CodeAction[]>(
+      'vscode.executeCodeActionProvider',
+      doc.uri,
+      new vscode.Range(line - 1, 0, line - 1, 0),
+    );
+    assert.ok(offered.some((a) => a.title === 'Create fuzz harness for device_write'));
+    const inside = await vscode.commands.executeCommand<vscode.CodeAction[]>(
+      'vscode.executeCodeActionProvider',
+      doc.uri,
+      new vscode.Range(line, 0, line, 0),
+    );
+    assert.ok(!inside.some((a) => a.title.startsWith('Create fuzz harness')));
   });
 });
