@@ -74,8 +74,22 @@ export class WorkbenchState {
     return this.coverageTotals;
   }
 
-  /** A new session's first delta holds every instrumented line, so old coverage goes first. */
+  /**
+   * A new session's first delta holds every instrumented line, so old coverage goes first. The
+   * engine may announce a session's first notifications before its start response arrives; then
+   * the session was already adopted and only gets its name here, keeping what it sent.
+   */
   sessionStarted(id: number, target: string): void {
+    const s = this.sessionInfo;
+    if (s !== undefined && s.id === id && s.running) {
+      this.sessionInfo = { ...s, target };
+      this.emit({ kind: 'session' });
+      return;
+    }
+    this.begin(id, target);
+  }
+
+  private begin(id: number, target: string): void {
     this.sessionInfo = { id, target, running: true };
     this.lastStatus = undefined;
     this.coverageTotals = undefined;
@@ -94,14 +108,14 @@ export class WorkbenchState {
   }
 
   applyStatus(status: StatusParams): void {
-    if (!this.isCurrent(status.sessionId)) return;
+    if (!this.accept(status.sessionId)) return;
     this.lastStatus = status;
     this.history.add(status);
     this.emit({ kind: 'status' });
   }
 
   applyCoverage(delta: DeltaLine, sessionId?: number): void {
-    if (sessionId !== undefined && !this.isCurrent(sessionId)) return;
+    if (sessionId !== undefined && !this.accept(sessionId)) return;
     this.coverageTotals = delta.totals;
     const files = this.coverage.applyDelta(delta);
     if (files.length > 0) this.emit({ kind: 'coverage', files });
@@ -136,9 +150,17 @@ export class WorkbenchState {
     return this.sessionInfo?.target ?? 'fuzz target';
   }
 
-  /** Notifications of a session that was replaced are late; they must not mix into the new one. */
-  private isCurrent(sessionId: number): boolean {
-    return this.sessionInfo === undefined || this.sessionInfo.id === sessionId;
+  /**
+   * Whether a notification of `sessionId` belongs in the state. The engine runs one session at a
+   * time: another id while the current session runs is a late message of a replaced one; another
+   * id when none runs is a new session whose start response has not arrived yet, adopted here.
+   */
+  private accept(sessionId: number): boolean {
+    const s = this.sessionInfo;
+    if (s !== undefined && s.id === sessionId) return true;
+    if (s !== undefined && s.running) return false;
+    this.begin(sessionId, s?.target ?? 'fuzz target');
+    return true;
   }
 
   private emit(change: StateChange): void {

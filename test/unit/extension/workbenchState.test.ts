@@ -75,6 +75,27 @@ test('notifications of an older session are ignored', () => {
   });
 });
 
+test('notifications that arrive before the start response are kept when it comes', () => {
+  const state = new WorkbenchState();
+  state.sessionStarted(1, 'device');
+  state.applyCoverage(delta('/old.c', [[1, 'covered']]), 1);
+  state.sessionEnded({ sessionId: 1, end: 'stopped' });
+  // Session 2's first (whole-map) delta overtakes its start response.
+  state.applyCoverage(
+    delta('/a.c', [
+      [1, 'uncovered'],
+      [2, 'covered'],
+    ]),
+    2,
+  );
+  state.applyStatus(status({ sessionId: 2 }));
+  assert.equal(state.coverage.get('/old.c'), undefined, 'the new session replaced the old map');
+  state.sessionStarted(2, 'parser');
+  assert.equal(state.coverage.counts('/a.c')?.linesTotal, 2);
+  assert.equal(state.status?.sessionId, 2);
+  assert.deepEqual(state.session, { id: 2, target: 'parser', running: true });
+});
+
 test('a snapshot replaces the files it holds and keeps function counts without names', () => {
   const state = new WorkbenchState();
   state.applyCoverage(
@@ -126,6 +147,7 @@ test('setFindings replaces all findings; upsert keeps one entry per crash state'
 test('a throwing listener does not keep the others from hearing about a change', () => {
   const errors: unknown[] = [];
   const state = new WorkbenchState((err) => errors.push(err));
+  state.sessionStarted(1, 'device');
   state.onChange(() => {
     throw new Error('broken view');
   });
