@@ -19,7 +19,9 @@ import {
 import type { CoverageCollector } from '../coverage/collector';
 import { stateOf } from '../coverage/model';
 import type { LoopStats } from '../fuzz/loop';
-import { FuzzSession, type StatusTag } from '../session/fuzzSession';
+import type { StatusTag } from '../session/fuzzSession';
+import { resolveWorkerCount } from '../workers/plan';
+import { startFuzzRun, type FuzzRun } from '../workers/startRun';
 import { StatusThrottle } from './statusThrottle';
 
 /** The part of the connection a session needs; tests pass a recorder. */
@@ -39,7 +41,7 @@ const PULSE_MS = 1000;
 
 interface Running {
   id: number;
-  session: FuzzSession;
+  session: FuzzRun;
   done: Promise<void>;
 }
 
@@ -79,8 +81,9 @@ export class SessionHost {
       if (out !== undefined) this.notify(StatusNotification, out);
     };
     let unique = 0;
-    const session = await FuzzSession.start(
+    const session = await startFuzzRun(
       {
+        workers: resolveWorkerCount(options.workers, { maxRuns: 0, seed: 0 }),
         target: target.binary,
         corpusDirs: [target.corpusDir, ...(target.seedDirs ?? [])],
         maxLen: options.maxLen,

@@ -32,6 +32,8 @@ export class EngineClient implements vscode.Disposable {
   private readonly policy = new RestartPolicy();
   private restarts = 0;
   private disposed = false;
+  /** Between the engine's death and its restart the client still reads as running. */
+  private lost = false;
 
   constructor(private readonly opts: EngineClientOptions) {
     const { output } = opts;
@@ -68,6 +70,7 @@ export class EngineClient implements vscode.Disposable {
     );
     this.client.onDidChangeState((e) => {
       if (e.newState !== State.Running) return;
+      this.lost = false;
       this.policy.started(Date.now());
       output.info(
         this.restarts === 0
@@ -84,8 +87,9 @@ export class EngineClient implements vscode.Disposable {
   }
 
   /** The dead engine's cause goes to the Output channel; a restart follows after the backoff. */
-  private async onClosed(): Promise<{ action: CloseAction; handled: boolean }> {
+  private async onClosed(): Promise<{ action: CloseAction; handled: boolean; message?: string }> {
     if (this.disposed) return { action: CloseAction.DoNotRestart, handled: true };
+    this.lost = true;
     const exit = await this.proc.exit(2000);
     const delay = this.policy.nextDelay(Date.now());
     const tail = this.proc.stderrTail.text;
@@ -97,7 +101,7 @@ export class EngineClient implements vscode.Disposable {
     await new Promise((resolve) => setTimeout(resolve, delay));
     if (this.disposed) return { action: CloseAction.DoNotRestart, handled: true };
     this.restarts++;
-    return { action: CloseAction.Restart, handled: true };
+    return { action: CloseAction.Restart, handled: true, message: 'restarting the fuzz engine' };
   }
 
   async start(): Promise<void> {
@@ -120,9 +124,14 @@ export class EngineClient implements vscode.Disposable {
     return this.client.sendRequest(type, params);
   }
 
-  private ready(): Promise<void> {
-    if (this.client.state === State.Running) return Promise.resolve();
-    return new Promise((resolve, reject) => {
+  private async ready(): Promise<void> {
+    if (!this.lost && this.client.state === State.Running) return;
+    // A first start that failed (no restart is pending then) is retried by the user's request.
+    if (!this.lost && this.client.state === State.Stopped && !this.disposed) {
+      await this.client.start();
+      return;
+    }
+    await new Promise<void>((resolve, reject) => {
       const timer = setTimeout(() => {
         sub.dispose();
         reject(new Error('the fuzz engine is not running (see the Fuzz Workbench output)'));

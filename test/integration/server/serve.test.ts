@@ -178,7 +178,7 @@ test(
     assert.ok(statuses.some((s) => s.tag === 'UNIQUE' && s.uniqueFindings === 1));
     assert.ok(statuses.some((s) => s.execs > 0 && s.cov > 0));
     assert.ok(
-      logs.some((m) => /fork server up/.test(m)),
+      logs.some((m) => /fork servers? up/.test(m)),
       logs.join('\n'),
     );
 
