@@ -1,0 +1,152 @@
+// SIGKILL mid-run: every corpus entry and finding `fuzzwb fuzz` reported is complete on disk, and
+// a restart on the same directories resumes with the same coverage.
+import assert from 'node:assert/strict';
+import { spawn, spawnSync } from 'node:child_process';
+import {
+  copyFileSync,
+  existsSync,
+  mkdirSync,
+  mkdtempSync,
+  readdirSync,
+  readFileSync,
+} from 'node:fs';
+import { tmpdir } from 'node:os';
+import { basename, join } from 'node:path';
+import { test } from 'node:test';
+import { sha1, type FindingRecord } from '../../../src/engine/fuzz/artifacts';
+import { buildDir } from '../../helpers/build';
+import { fuzzwbBin } from '../../helpers/fuzzCli';
+import { repoRoot } from '../../helpers/paths';
+
+/** The example device: coverage keeps growing for a while, and three bugs show up early. */
+function buildDevice(): string {
+  const out = join(buildDir(), 'device-sigkill');
+  const dev = join(repoRoot, 'examples', 'device');
+  const cc = spawnSync(
+    join(repoRoot, 'bin', 'fuzzwb-cc'),
+    ['-O1', join(dev, 'device.c'), join(dev, 'device_fuzz.c'), '-o', out],
+    { encoding: 'utf8' },
+  );
+  assert.equal(cc.status, 0, cc.stderr);
+  return out;
+}
+
+/** Runs fuzzwb until `enough` holds for its stderr (or limitMs), then kills it with SIGKILL. */
+function fuzzThenKill(
+  args: string[],
+  enough: (stderr: string) => boolean,
+  limitMs: number,
+): Promise<{ signal: NodeJS.Signals | null; stderr: string }> {
+  return new Promise((resolve) => {
+    const child = spawn(fuzzwbBin, args, { stdio: ['ignore', 'ignore', 'pipe'] });
+    let stderr = '';
+    const kill = (): void => {
+      child.kill('SIGKILL');
+    };
+    const timer = setTimeout(kill, limitMs);
+    child.stderr.setEncoding('utf8');
+    child.stderr.on('data', (s: string) => {
+      stderr += s;
+      if (enough(stderr)) kill();
+    });
+    child.on('exit', (_code, signal) => {
+      clearTimeout(timer);
+      resolve({ signal, stderr });
+    });
+  });
+}
+
+const newLines = (stderr: string): string[] =>
+  stderr.split('\n').filter((l) => /^#\d+\tNEW /.test(l));
+const reportedFindings = (stderr: string): string[] => [
+  ...[...stderr.matchAll(/==fuzzwb== input written to (\S+)/g)].map((m) => m[1] ?? ''),
+  ...[...stderr.matchAll(/==fuzzwb== smaller input for .*: (\S+)$/gm)].map((m) => m[1] ?? ''),
+];
+/** Edges a corpus covers, as `fuzzwb cov` counts them. */
+function covEdges(target: string, dirs: string[]): number {
+  const r = spawnSync(fuzzwbBin, ['cov', target, ...dirs], { encoding: 'utf8' });
+  assert.equal(r.status, 0, r.stderr);
+  return Number(/edges (\d+)\//.exec(r.stderr)?.[1]);
+}
+
+const covOf = (line: string | undefined): number => Number(/cov: (\d+)/.exec(line ?? '')?.[1]);
+
+test(
+  'SIGKILL loses no reported corpus entry or finding; a restart resumes',
+  { timeout: 180_000 },
+  async () => {
+    const target = buildDevice();
+    const work = mkdtempSync(join(tmpdir(), 'fwb-sigkill-'));
+    const corpus = join(work, 'corpus');
+    const prefix = `${join(work, 'findings')}/`;
+    // One process: the kill must hit the process that writes and reports.
+    const args = [
+      'fuzz',
+      target,
+      corpus,
+      '-workers=1',
+      '-keep_going=1',
+      '-seed=7',
+      `-artifact_prefix=${prefix}`,
+    ];
+    const killed = await fuzzThenKill(
+      [...args, '-max_total_time=120'],
+      (s) => newLines(s).length >= 25 && reportedFindings(s).length >= 2,
+      30_000,
+    );
+    assert.equal(killed.signal, 'SIGKILL', killed.stderr.slice(-2000));
+    const news = newLines(killed.stderr);
+    const found = reportedFindings(killed.stderr);
+    assert.ok(news.length >= 5, `only ${news.length} NEW lines before the kill`);
+    assert.ok(found.length >= 1, killed.stderr.slice(-2000));
+
+    // Every file that is not a temporary (dot) file is a whole entry, named by its content.
+    const names = readdirSync(corpus);
+    const entries = names.filter((n) => !n.startsWith('.'));
+    for (const n of entries) {
+      assert.equal(sha1(readFileSync(join(corpus, n))), n, `corpus file ${n} is incomplete`);
+    }
+    assert.ok(
+      entries.length >= news.length,
+      `${entries.length} files for ${news.length} NEW lines`,
+    );
+
+    // Every finding reported is there, whole, with its description.
+    for (const path of found) {
+      assert.ok(existsSync(path), `reported finding ${path} is missing`);
+      const data = readFileSync(path);
+      assert.equal(basename(path), `crash-${sha1(data)}`);
+      const record = JSON.parse(readFileSync(`${path}.json`, 'utf8')) as FindingRecord;
+      assert.equal(record.artifact, path);
+      assert.equal(record.size, data.length);
+    }
+    const unique = new Set(
+      readdirSync(join(work, 'findings')).filter((n) => /^crash-[0-9a-f]{40}\.json$/.test(n)),
+    );
+    // The status lines count edges that only the crashing inputs reached; a restart, which does
+    // not run its known findings again, cannot show those.
+    const crashInputs = join(work, 'crash-inputs');
+    mkdirSync(crashInputs);
+    for (const n of unique) {
+      copyFileSync(join(work, 'findings', n.slice(0, -5)), join(crashInputs, n.slice(0, -5)));
+    }
+    const crashOnly = covEdges(target, [corpus, crashInputs]) - covEdges(target, [corpus]);
+
+    // The restart loads exactly the entries (no temporary file among them), every finding, and
+    // reaches at least the coverage last reported, from the seeds alone.
+    const restart = spawnSync(fuzzwbBin, [...args, `-runs=${entries.length}`], {
+      encoding: 'utf8',
+      timeout: 60_000,
+    });
+    assert.equal(restart.status, 0, restart.stderr.slice(-2000));
+    assert.match(restart.stderr, new RegExp(`INFO: ${entries.length} seed input\\(s\\) loaded`));
+    assert.match(restart.stderr, new RegExp(`INFO: ${unique.size} known finding\\(s\\) loaded`));
+    assert.doesNotMatch(restart.stderr, /WARNING: skip/);
+    const done = restart.stderr.split('\n').find((l) => /\tDONE /.test(l));
+    assert.ok(
+      covOf(done) >= covOf(news.at(-1)) - crashOnly,
+      `restart covers ${covOf(done)}, the killed run reported ${covOf(news.at(-1))}, ` +
+        `${crashOnly} of them reached only by crashes`,
+    );
+  },
+);
