@@ -1,0 +1,53 @@
+// Builds each find-bench target (bench/targets/*.c) once per fuzzer, under out/bench/find/.
+import { mkdirSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { fuzzwbCc, make, run } from '../lib/buildTools.mjs';
+import { root } from '../lib/engineBundle.mjs';
+
+const here = dirname(fileURLToPath(import.meta.url));
+const targetsDir = join(here, '..', 'targets');
+const aflForkDriver = join(here, '..', 'lib', 'afl_fork_driver.c');
+const outRoot = join(root, 'out', 'bench', 'find');
+
+/** The targets, in order of depth of their gate; each is bench/targets/<name>.c. */
+export const TARGETS = ['magic', 'checksum', 'nested', 'mmio'];
+
+/** Everyone gets the same optimization and debug info; each adds its own ASan and coverage. */
+const OPT = ['-O1', '-g'];
+
+/**
+ * Builds target `name` and returns its binaries: ours (fuzzwb-cc), libfuzzer (clang-19
+ * -fsanitize=fuzzer,address), aflPersistent (afl-clang-fast -fsanitize=fuzzer: AFL++'s
+ * libAFLDriver with __AFL_LOOP), aflFork (a driver without __AFL_LOOP), and a CMPLOG build of
+ * each AFL++ driver.
+ */
+export function buildTarget(name) {
+  const src = join(targetsDir, `${name}.c`);
+  const dir = join(outRoot, name);
+  mkdirSync(dir, { recursive: true });
+  const self = fileURLToPath(import.meta.url);
+  const out = (variant) => join(dir, variant);
+  const ourEnv = { ...process.env, FUZZWB_SANITIZERS: 'address' };
+  const aflEnv = (extra) => {
+    const env = { ...process.env, AFL_QUIET: '1', ...extra };
+    if (extra.AFL_LLVM_CMPLOG) delete env.AFL_USE_ASAN;
+    return env;
+  };
+  const afl = (variant, args, extra) =>
+    make(out(variant), [src, self, aflForkDriver], () =>
+      run('afl-clang-fast', [...OPT, ...args, src, '-o', out(variant)], { env: aflEnv(extra) }),
+    );
+  return {
+    ours: make(out('ours'), [src, self, fuzzwbCc], () =>
+      run(fuzzwbCc, [...OPT, src, '-o', out('ours')], { env: ourEnv }),
+    ),
+    libfuzzer: make(out('libfuzzer'), [src, self], () =>
+      run('clang-19', [...OPT, '-fsanitize=fuzzer,address', src, '-o', out('libfuzzer')]),
+    ),
+    aflPersistent: afl('afl-persistent', ['-fsanitize=fuzzer'], { AFL_USE_ASAN: '1' }),
+    aflPersistentCmplog: afl('afl-persistent.cmplog', ['-fsanitize=fuzzer'], { AFL_LLVM_CMPLOG: '1' }),
+    aflFork: afl('afl-fork', [aflForkDriver], { AFL_USE_ASAN: '1' }),
+    aflForkCmplog: afl('afl-fork.cmplog', [aflForkDriver], { AFL_LLVM_CMPLOG: '1' }),
+  };
+}
