@@ -222,6 +222,8 @@ export interface WorkspaceTarget {
   corpusDir: string;
   artifactPrefix: string;
   dictionary?: string;
+  /** The config entry's "options": they take precedence over the IDE's settings. */
+  options?: Partial<FuzzRunOptions>;
 }
 
 export interface ListTargetsParams {

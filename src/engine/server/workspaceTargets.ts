@@ -1,7 +1,7 @@
 // The workspace's fuzz targets: entries of fuzzwb.json, then harness files that no entry names.
 import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import { basename, extname, join } from 'node:path';
-import type { ConfigProblem, WorkspaceTarget } from '../../protocol/messages';
+import type { ConfigProblem, FuzzRunOptions, WorkspaceTarget } from '../../protocol/messages';
 import { loadFuzzConfig } from '../config/loadConfig';
 import { CONFIG_FILE_NAME, type FuzzTarget } from '../config/types';
 
@@ -96,10 +96,25 @@ export function resolveWorkspaceTargets(root: string): ResolvedTargets {
   return { targets, origins, problems };
 }
 
+/** A config entry's options under the protocol's names (timeout is in seconds there). */
+export function runOptionsOf(t: FuzzTarget): Partial<FuzzRunOptions> {
+  const o = t.options;
+  const out: Partial<FuzzRunOptions> = {};
+  if (o.max_len !== undefined) out.maxLen = o.max_len;
+  if (o.timeout !== undefined) out.timeoutMs = o.timeout * 1000;
+  if (o.rss_limit_mb !== undefined) out.rssLimitMb = o.rss_limit_mb;
+  if (o.workers !== undefined) out.workers = o.workers;
+  if (o.mode !== undefined) out.mode = o.mode;
+  if (o.persistent !== undefined) out.persistent = o.persistent;
+  if (o.max_total_time !== undefined) out.maxTotalTimeSec = o.max_total_time;
+  return out;
+}
+
 export function toWorkspaceTarget(
   t: FuzzTarget,
   origin: WorkspaceTarget['origin'],
 ): WorkspaceTarget {
+  const options = runOptionsOf(t);
   return {
     name: t.name,
     origin,
@@ -108,5 +123,6 @@ export function toWorkspaceTarget(
     corpusDir: t.corpus,
     artifactPrefix: t.artifacts,
     ...(t.dictionary !== undefined ? { dictionary: t.dictionary } : {}),
+    ...(Object.keys(options).length > 0 ? { options } : {}),
   };
 }

@@ -132,7 +132,8 @@ export async function startFuzzing(
         ...(target.dictionary !== undefined ? { dictionary: target.dictionary } : {}),
         sourceRoots: (vscode.workspace.workspaceFolders ?? []).map((f) => f.uri.fsPath),
       },
-      options: settings.run,
+      // The target's own options (fuzzwb.json) win over the settings.
+      options: { ...settings.run, ...target.options },
     });
     ctx.state.sessionStarted(started.sessionId, target.name);
     ctx.tracker.started(target, started.sessionId);

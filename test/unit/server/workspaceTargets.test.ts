@@ -8,6 +8,7 @@ import { siblingSources, toProblems } from '../../../src/engine/server/harnessBu
 import {
   findHarnessFiles,
   resolveWorkspaceTargets,
+  toWorkspaceTarget,
 } from '../../../src/engine/server/workspaceTargets';
 
 const ENTRY = 'int LLVMFuzzerTestOneInput(const unsigned char *d, unsigned long n) { return 0; }\n';
@@ -58,6 +59,31 @@ test('config entries come first; a harness they name is not listed twice; names 
   const scanned = targets[1];
   assert.equal(scanned?.binary, join(root, '.fuzzwb/build/parser-2/parser-2'));
   assert.equal(scanned?.artifacts, join(root, '.fuzzwb/findings/parser-2') + '/');
+});
+
+test("a config entry's options reach the client under the protocol's names", () => {
+  const root = tree({
+    'fuzzwb.json': JSON.stringify({
+      targets: [
+        {
+          name: 'p',
+          harness: 'p_fuzz.c',
+          options: { max_len: 64, timeout: 5, mode: 'fork', max_total_time: 30 },
+        },
+        { name: 'q', harness: 'p_fuzz.c' },
+      ],
+    }),
+    'p_fuzz.c': ENTRY,
+  });
+  const [p, q] = resolveWorkspaceTargets(root).targets;
+  assert.ok(p !== undefined && q !== undefined);
+  assert.deepEqual(toWorkspaceTarget(p, 'config').options, {
+    maxLen: 64,
+    timeoutMs: 5000,
+    mode: 'fork',
+    maxTotalTimeSec: 30,
+  });
+  assert.equal(toWorkspaceTarget(q, 'config').options, undefined);
 });
 
 test('config problems carry their file, line and column', () => {
