@@ -70,7 +70,10 @@ export async function openWorkbench(options: HostOptions): Promise<WorkbenchHost
       ? [['extensionDevelopmentPath', repoRoot]]
       : [];
     await launched.page.goto(browser.workbenchUrl(running.port, workspace, payload));
-    if (options.trust) await browser.trustWorkspace(launched.page);
+    if (options.trust) {
+      await browser.trustWorkspace(launched.page);
+      await closeTrustEditor(launched.page);
+    }
   } catch (err) {
     await launched?.context.close();
     await running.stop();
@@ -97,4 +100,15 @@ export async function openWorkbench(options: HostOptions): Promise<WorkbenchHost
       else rmSync(stateDir, { recursive: true, force: true });
     },
   };
+}
+
+/**
+ * The Workspace Trust editor opens as a modal over the workbench and takes the keyboard; a user
+ * closes it (its Close Modal Editor button) after granting trust, and so does the test.
+ */
+async function closeTrustEditor(page: Page): Promise<void> {
+  const heading = page.getByText('You trust this folder', { exact: true });
+  await heading.waitFor({ state: 'visible', timeout: 30_000 });
+  await page.locator('.modal-editor-part .action-label.codicon-close').first().click();
+  await heading.waitFor({ state: 'hidden', timeout: 10_000 });
 }

@@ -3,6 +3,10 @@ import { join } from 'node:path';
 import type { Locator, Page } from 'playwright-core';
 import { resultsDir } from './workbenchHost';
 
+/** The sanitizer crash types a finding's message starts with. */
+export const CRASH_TYPES =
+  /heap-buffer-overflow|heap-use-after-free|stack-buffer-overflow|double-free|SEGV|use-after|overflow/i;
+
 const QUICK_INPUT = '.quick-input-widget';
 const QUICK_ROWS = `${QUICK_INPUT} .monaco-list-row`;
 const MARKER_ROWS = '.markers-panel .monaco-list-row';
@@ -13,12 +17,16 @@ const MARKER_ROWS = '.markers-panel .monaco-list-row';
  */
 interface PageElement {
   readonly innerText: string;
+  readonly ownerDocument: {
+    defaultView: { getComputedStyle(el: PageElement): { backgroundImage: string } };
+  };
   readonly textContent: string | null;
   readonly className: string;
   readonly children: ArrayLike<PageElement>;
   getAttribute(name: string): string | null;
   querySelector(selector: string): PageElement | null;
   querySelectorAll(selector: string): ArrayLike<PageElement>;
+  getBoundingClientRect(): { top: number };
 }
 
 /** One row of the Problems tree as the user reads it. */
@@ -50,10 +58,24 @@ export class WorkbenchUi {
     await row.click();
   }
 
-  /** Runs a command from the command palette (F1) by its title, e.g. "Fuzz: Start Fuzzing". */
-  async runCommand(title: string): Promise<void> {
-    await this.page.keyboard.press('F1');
-    await this.chooseInQuickInput(`>${title}`, title);
+  /**
+   * Runs a command from the command palette (F1) by its title, e.g. "Fuzz: Start Fuzzing". The
+   * palette lists the commands known when it opens; while the extension host is still starting,
+   * an extension's commands may be missing, so the palette is reopened until they show.
+   */
+  async runCommand(title: string, timeout = 60_000): Promise<void> {
+    const deadline = Date.now() + timeout;
+    for (;;) {
+      await this.page.keyboard.press('F1');
+      try {
+        await this.chooseInQuickInput(`>${title}`, title, 5_000);
+        return;
+      } catch (err) {
+        if (Date.now() > deadline) throw err;
+        await this.page.keyboard.press('Escape');
+        await this.page.waitForTimeout(1_000);
+      }
+    }
   }
 
   /** Opens a workspace file through Go to File, by a name the quick open list shows. */
@@ -118,6 +140,13 @@ export class WorkbenchUi {
     return this.page.locator(MARKER_ROWS).nth(index);
   }
 
+  /** The first Problems row that contains every one of `parts`. */
+  problemRowWith(parts: string[]): Locator {
+    let rows = this.page.locator(MARKER_ROWS);
+    for (const part of parts) rows = rows.filter({ hasText: part });
+    return rows.first();
+  }
+
   /** The active editor's tab label (the file name). */
   async activeEditorName(): Promise<string> {
     const tab = this.page.locator('.tabs-container .tab.active').first();
@@ -132,21 +161,85 @@ export class WorkbenchUi {
     return { line: Number(m[1]), column: Number(m[2]) };
   }
 
+  /** Expands a Problems row (a marker with related information) if it is collapsed. */
+  async expandProblem(index: number): Promise<void> {
+    const row = this.problemRow(index);
+    if ((await row.getAttribute('aria-expanded')) === 'false') {
+      await row.locator('.monaco-tl-twistie').click();
+    }
+    for (let tries = 0; (await row.getAttribute('aria-expanded')) === 'false'; tries++) {
+      if (tries === 50) throw new Error(`Problems row ${index} does not expand`);
+      await this.page.waitForTimeout(100);
+    }
+  }
+
+  /** Waits until the active editor is `file` with the cursor on `line`. */
+  async waitForEditor(file: string, line: number, timeout = 15_000): Promise<void> {
+    const deadline = Date.now() + timeout;
+    let seen = '';
+    while (Date.now() < deadline) {
+      const name = await this.activeEditorName();
+      const cursor = await this.cursor().catch(() => undefined);
+      seen = `${name} at line ${cursor?.line}`;
+      if (name === file && cursor?.line === line) return;
+      await this.page.waitForTimeout(200);
+    }
+    throw new Error(`the editor did not open ${file} at line ${line}; it shows ${seen}`);
+  }
+
   /**
-   * The class names of every decoration in the active editor's gutter, per rendered line number.
-   * Decorations with a gutter icon render as `.cgmr` elements in the margin's view overlays.
+   * The coverage decorations in the active editor's gutter, per rendered line. A decoration with
+   * a gutter icon renders as a `.cgmr` element in the glyph margin, level with its line's number;
+   * the icon's file name (media/coverage/<state>.svg) tells the state.
    */
-  async gutterDecorations(): Promise<{ line: number; classes: string[] }[]> {
+  async gutterCoverage(): Promise<{ line: number; state: string }[]> {
+    const editor = this.page.locator('.editor-group-container.active .monaco-editor');
+    if ((await editor.count()) === 0) return [];
+    return editor.first().evaluate((el) => {
+      const root = el as unknown as PageElement;
+      const numbers = Array.from(root.querySelectorAll('.margin-view-overlays .line-numbers')).map(
+        (n) => ({ line: Number(n.textContent ?? ''), top: n.getBoundingClientRect().top }),
+      );
+      const lines: { line: number; state: string }[] = [];
+      for (const icon of Array.from(root.querySelectorAll('.cgmr'))) {
+        const image = icon.ownerDocument.defaultView.getComputedStyle(icon).backgroundImage;
+        const m = /(?:\/|%2F)(covered|partial|uncovered)\.svg/i.exec(image);
+        const top = icon.getBoundingClientRect().top;
+        const row = numbers.find((n) => Math.abs(n.top - top) < 4);
+        if (m && row) lines.push({ line: row.line, state: m[1] as string });
+      }
+      return lines.sort((x, y) => x.line - y.line);
+    });
+  }
+
+  /** Polls until the active editor's gutter shows coverage; throws after `timeout` ms. */
+  async waitForGutter(timeout: number): Promise<{ line: number; state: string }[]> {
+    const deadline = Date.now() + timeout;
+    for (;;) {
+      const lines = await this.gutterCoverage();
+      if (lines.length > 0) return lines;
+      if (Date.now() > deadline) {
+        const seen = await this.gutterSample();
+        throw new Error(`no coverage in the gutter within ${timeout} ms; margin shows ${seen}`);
+      }
+      await this.page.waitForTimeout(250);
+    }
+  }
+
+  /** The margin's decoration elements (class, icon), to say what the gutter showed instead. */
+  private async gutterSample(): Promise<string> {
     const margin = this.page.locator('.editor-group-container.active .margin-view-overlays');
-    return margin.first().evaluate((el) =>
-      Array.from((el as unknown as PageElement).children).map((lineDiv) => {
-        const number = lineDiv.querySelector('.line-numbers')?.textContent ?? '';
-        const classes = Array.from(lineDiv.querySelectorAll('.cgmr, .cldr')).map((d) =>
-          d.className.trim(),
-        );
-        return { line: Number(number), classes };
-      }),
+    if ((await margin.count()) === 0) return 'no editor';
+    const editor = this.page.locator('.editor-group-container.active .monaco-editor');
+    const sample = await editor.first().evaluate((el) =>
+      Array.from((el as unknown as PageElement).querySelectorAll('.cgmr, [class*="ced-"]'))
+        .slice(0, 6)
+        .map((d) => {
+          const image = d.ownerDocument.defaultView.getComputedStyle(d).backgroundImage;
+          return `${d.className} ${image.slice(0, 160)}`;
+        }),
     );
+    return sample.join(' | ') || 'no decorations';
   }
 
   /** Saves a screenshot under out/test-results/e2e/ and returns its path. */
