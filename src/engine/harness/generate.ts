@@ -86,6 +86,27 @@ export function chooseTemplate(ctx: CodeContext, fn: CFunction): TemplateKind {
   return data.length === 1 && rest.length === 0 ? 'bytes' : 'struct';
 }
 
+/**
+ * The templates that fit a function, the one `generateHarness` would choose first: what a code
+ * action or a quick pick offers. device needs a register interface in the file; bytes needs a
+ * buffer or string parameter; struct always fits.
+ */
+export function applicableTemplates(
+  sourceText: string,
+  fn: CFunction,
+  headerText?: string,
+): TemplateKind[] {
+  const ctx = codeContext(sourceText, headerText);
+  const first = chooseTemplate(ctx, fn);
+  const params = parseParams(fn.params);
+  const fits: Record<TemplateKind, boolean> = {
+    device: findDeviceInterface(ctx, fn) !== undefined,
+    bytes: params.some((p) => p.kind === 'buffer' || p.kind === 'string'),
+    struct: true,
+  };
+  return [first, ...TEMPLATE_KINDS.filter((k) => k !== first && fits[k])];
+}
+
 /** Includes: the header when it declares the function, else the source itself. */
 function includeLines(req: HarnessRequest, fn: CFunction): { lines: string[]; source: boolean } {
   const declared =

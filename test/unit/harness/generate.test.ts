@@ -5,6 +5,7 @@ import { test } from 'node:test';
 import { codeContext } from '../../../src/engine/harness/argEmitters';
 import { findDeviceInterface } from '../../../src/engine/harness/deviceTemplate';
 import {
+  applicableTemplates,
   candidateFunctions,
   generateHarness,
   HarnessError,
@@ -170,4 +171,17 @@ test('the config entry: relative paths, sources unless included, the source dir 
       cflags: ['-Isrc'],
     },
   );
+});
+
+test('applicable templates: the default first, device only with a register interface', () => {
+  const fns = candidateFunctions(deviceC);
+  const write = fns.find((f) => f.name === 'device_write');
+  assert.ok(write !== undefined);
+  assert.deepEqual(applicableTemplates(deviceC, write, deviceH.text), ['device', 'struct']);
+  const parse = candidateFunctions(parserC).find((f) => f.name === 'parse_records');
+  assert.ok(parse !== undefined);
+  assert.deepEqual(applicableTemplates(parserC, parse, parserH.text), ['bytes', 'struct']);
+  const check = candidateFunctions(parserC).find((f) => f.name === 'check_packet');
+  assert.ok(check !== undefined);
+  assert.deepEqual(applicableTemplates(parserC, check, parserH.text), ['struct']);
 });
