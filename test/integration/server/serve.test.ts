@@ -1,7 +1,7 @@
 // `fuzzwb serve --stdio` as the extension sees it: JSON-RPC over stdio, fuzzing a real target.
 import assert from 'node:assert/strict';
 import { spawn, type ChildProcessWithoutNullStreams } from 'node:child_process';
-import { mkdtempSync, readFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, test } from 'node:test';
@@ -20,6 +20,7 @@ import {
   FindingNotification,
   ListFindingsRequest,
   LogNotification,
+  MinimizeRequest,
   PROTOCOL_VERSION,
   ReproduceRequest,
   SessionEndedNotification,
@@ -203,6 +204,29 @@ test(
     });
     assert.equal(repro.kind, 'sanitizer');
     assert.match(repro.report, new RegExp(`shallow_bug_fuzz\\.c:${bugLine}:`));
+
+    const small = await e.rpc.sendRequest(MinimizeRequest, {
+      binary,
+      input: f.record.artifact,
+      artifactPrefix,
+      maxTotalTimeSec: 10,
+    });
+    assert.ok(small.path.startsWith(artifactPrefix));
+    assert.equal(readFileSync(small.path).length, small.size);
+    assert.ok(small.size <= small.originalSize);
+    assert.ok(small.size >= 3, 'the crash needs at least its three-byte prefix');
+    // An input that does not crash is refused with a message, not an engine error.
+    const harmless = join(work, 'harmless');
+    writeFileSync(harmless, 'no');
+    await assert.rejects(
+      e.rpc.sendRequest(MinimizeRequest, {
+        binary,
+        input: harmless,
+        artifactPrefix,
+        maxTotalTimeSec: 5,
+      }),
+      (err: Error) => /does not crash/.test(err.message) && !/engine error/.test(err.message),
+    );
 
     await e.rpc.sendRequest(ShutdownRequest.type);
     await e.rpc.sendNotification(ExitNotification.type);
