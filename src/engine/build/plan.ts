@@ -52,7 +52,8 @@ function directPlan(
 ): BuildPlan {
   const sources = [...(target.harness !== undefined ? [target.harness] : []), ...target.sources];
   const outDir = dirname(target.binary);
-  const objDir = join(outDir, `.${basename(target.binary)}.obj`);
+  // Per build, like the temp binary: two builds of one target at once must not share objects.
+  const objDir = join(outDir, `.${basename(target.binary)}.obj-${unique}`);
   const optimize = target.cflags.some((f) => /^-O/.test(f)) ? [] : ['-O1'];
   const objects: string[] = [];
   const steps: BuildStep[] = sources.map((src, i) => {
@@ -108,6 +109,9 @@ function commandPlan(target: FuzzTarget, wrappers: Wrappers): BuildPlan {
   };
 }
 
+/** Tells apart builds in one process (the engine server may build a target twice at once). */
+let buildCounter = 0;
+
 /**
  * The plan for one target: its build command when it has one, else a direct compile of the
  * harness and sources, with per-file flags from compile_commands.json when it lists them.
@@ -116,7 +120,7 @@ export function planBuild(
   target: FuzzTarget,
   wrappers: Wrappers,
   commands?: CompileCommand[],
-  unique = String(process.pid),
+  unique = `${process.pid}-${buildCounter++}`,
 ): BuildPlan {
   return target.build !== undefined
     ? commandPlan(target, wrappers)

@@ -60,7 +60,7 @@ export function targetEntryFor(
 
 /** Writes `text` to a new file; fails if one exists, and never leaves a partial file behind. */
 function writeNewFile(path: string, text: string): void {
-  const tmp = join(dirname(path), `.${basename(path)}.tmp-${process.pid}`);
+  const tmp = join(dirname(path), `.${basename(path)}.tmp-${process.pid}-${Date.now()}`);
   writeFileSync(tmp, text, { flag: 'wx' });
   try {
     // link() fails with EEXIST instead of replacing: a harness someone wrote meanwhile is kept.

@@ -127,7 +127,7 @@ export function renderDeviceHarness(dev: DeviceInterface, cxx: boolean): string 
     '',
     `enum { ${ops.join(', ')}, OP_COUNT };`,
     '',
-    `static ${dev.deviceType.endsWith('*') ? dev.deviceType : `${dev.deviceType} `}dev;`,
+    `static ${dev.deviceType.endsWith('*') ? dev.deviceType : `${dev.deviceType} `}fuzz_dev;`,
     '',
   );
   const create = dev.create !== undefined ? `${dev.create}()` : 'NULL';
@@ -137,9 +137,9 @@ export function renderDeviceHarness(dev: DeviceInterface, cxx: boolean): string 
     `${ext}int LLVMFuzzerInitialize(int *argc, char ***argv) {`,
     '  (void)argc;',
     '  (void)argv;',
-    `  dev = ${create};`,
+    `  fuzz_dev = ${create};`,
     ...(dev.create === undefined
-      ? ['  /* No constructor was found: make the device here (dev = my_device_new();). */']
+      ? ['  /* No constructor was found: make the device here (fuzz_dev = my_device_new();). */']
       : []),
     '  return 0;',
     '}',
@@ -148,7 +148,7 @@ export function renderDeviceHarness(dev: DeviceInterface, cxx: boolean): string 
     `${ext}int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {`,
     '  fuzzwb_fdp p;',
     '  fuzzwb_fdp_init(&p, data, size);',
-    '  if (dev == NULL)',
+    '  if (fuzz_dev == NULL)',
     '    return 0;',
     '  for (int n = 0; n < FUZZ_MAX_OPS && fuzzwb_fdp_remaining(&p) > 0; n++) {',
     ...(sized
@@ -161,11 +161,11 @@ export function renderDeviceHarness(dev: DeviceInterface, cxx: boolean): string 
     '    switch (fuzzwb_fdp_pick(&p, OP_COUNT)) {',
   );
   if (dev.read !== undefined) {
-    const args = dev.read.hasSize ? 'dev, addr, access' : 'dev, addr';
+    const args = dev.read.hasSize ? 'fuzz_dev, addr, access' : 'fuzz_dev, addr';
     L.push('    case OP_READ:', `      (void)${dev.read.name}(${args});`, '      break;');
   }
   if (dev.write !== undefined) {
-    const args = dev.write.hasSize ? 'dev, addr, value, access' : 'dev, addr, value';
+    const args = dev.write.hasSize ? 'fuzz_dev, addr, value, access' : 'fuzz_dev, addr, value';
     L.push(
       '    case OP_WRITE: {',
       '      uint64_t value = fuzzwb_fdp_u64(&p);',
@@ -177,17 +177,19 @@ export function renderDeviceHarness(dev: DeviceInterface, cxx: boolean): string 
     );
   }
   if (dev.clock !== undefined) {
-    const args = dev.clock.hasTicks ? 'dev, (unsigned)fuzzwb_fdp_u64_range(&p, 1, 64)' : 'dev';
+    const args = dev.clock.hasTicks
+      ? 'fuzz_dev, (unsigned)fuzzwb_fdp_u64_range(&p, 1, 64)'
+      : 'fuzz_dev';
     L.push('    case OP_CLOCK:', `      ${dev.clock.name}(${args});`, '      break;');
   }
   L.push('    default:', '      break;', '    }', '  }');
   if (dev.reset !== undefined) {
-    L.push(`  ${dev.reset}(dev);`);
+    L.push(`  ${dev.reset}(fuzz_dev);`);
   } else if (dev.create !== undefined && dev.destroy !== undefined) {
     L.push(
       '  /* No reset function was found: a fresh device stands in for one. */',
-      `  ${dev.destroy}(dev);`,
-      `  dev = ${dev.create}();`,
+      `  ${dev.destroy}(fuzz_dev);`,
+      `  fuzz_dev = ${dev.create}();`,
     );
   } else {
     L.push('  /* No reset function was found: reset the device here for persistent mode. */');

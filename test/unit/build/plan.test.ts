@@ -68,7 +68,7 @@ test('direct plan: each file compiled with its flags, linked to a temp name by t
   const plan = planBuild(t, W, db, 'u1');
   assert.equal(plan.kind, 'direct');
   assert.deepEqual(plan.env, { FUZZWB_SANITIZERS: 'address' });
-  const obj = '/ws/.fuzzwb/build/p/.p.obj';
+  const obj = '/ws/.fuzzwb/build/p/.p.obj-u1';
   assert.deepEqual(
     plan.steps.map((s) => s.argv),
     [

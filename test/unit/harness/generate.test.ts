@@ -62,9 +62,9 @@ static void uart_reset(void *opaque) { }
   assert.equal(h.template, 'device');
   assert.equal(h.includesSource, true, 'static accessors: the source is included');
   assert.match(h.text, /#define FUZZ_MMIO_WINDOW 0x8u/);
-  assert.match(h.text, /uart_read\(dev, addr, access\)/);
-  assert.match(h.text, /uart_write\(dev, addr, value, access\)/);
-  assert.match(h.text, /uart_reset\(dev\);\n {2}return 0;/);
+  assert.match(h.text, /uart_read\(fuzz_dev, addr, access\)/);
+  assert.match(h.text, /uart_write\(fuzz_dev, addr, value, access\)/);
+  assert.match(h.text, /uart_reset\(fuzz_dev\);\n {2}return 0;/);
   assert.match(h.text, /sizes\[fuzzwb_fdp_pick\(&p, 4\)\]/, '64-bit values allow 8-byte access');
   assert.match(h.text, /#define main fuzzwb_original_main\n#include "uart.c"/);
 });
@@ -80,10 +80,10 @@ test('device template for the example calls its accessors and resets after each 
   assert.equal(h.fileName, 'device_write_fuzz.c');
   assert.equal(h.includesSource, false);
   assert.match(h.text, /#include "device.h"/);
-  assert.match(h.text, /dev = device_new\(\);/);
-  assert.match(h.text, /\(void\)device_read\(dev, addr\);/);
-  assert.match(h.text, /device_clock\(dev, /);
-  assert.match(h.text, /device_reset\(dev\);\n {2}return 0;\n\}\n$/);
+  assert.match(h.text, /fuzz_dev = device_new\(\);/);
+  assert.match(h.text, /\(void\)device_read\(fuzz_dev, addr\);/);
+  assert.match(h.text, /device_clock\(fuzz_dev, /);
+  assert.match(h.text, /device_reset\(fuzz_dev\);\n {2}return 0;\n\}\n$/);
 });
 
 test('bytes template: an exact-size copy passed with its length', () => {
