@@ -11,6 +11,8 @@ const root = resolve(dirname(fileURLToPath(import.meta.url)), '..');
 const BENCHMARKS = {
   exec: 'execs/s of the executor against libc fork, the best raw fork loop and AFL++',
   'coverage-map': 'symbolizing 100k PCs cold and cached; applying a 10k-PC coverage change',
+  find: 'time to first crash on four targets: ours, -mode=fork, libFuzzer, AFL++ (persistent, fork)',
+  coverage: 'libpng lines and branches reached in a fixed time, replayed on one coverage build',
   scale: 'execs/s of fuzzwb fuzz with 1 and 2 workers on one ASan harness, from an empty corpus',
 };
 

@@ -1,6 +1,14 @@
 // Runs afl-fuzz (Debian's AFL++ 4.04c) on a target for the find and coverage benches.
 import { spawn } from 'node:child_process';
-import { closeSync, existsSync, mkdirSync, openSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import {
+  closeSync,
+  existsSync,
+  mkdirSync,
+  openSync,
+  readdirSync,
+  rmSync,
+  writeFileSync,
+} from 'node:fs';
 import { join } from 'node:path';
 
 /** What afl-fuzz needs on a shared, unconfigured machine; ASAN_OPTIONS is left to AFL++'s own. */

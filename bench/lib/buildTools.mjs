@@ -27,7 +27,8 @@ export function checkTools(extra = []) {
     if (!onPath(tool)) throw new Error(`${tool} not found: install the Debian package ${pkg}`);
   }
   for (const f of ['engine.js', 'fuzzwb-cc.js']) {
-    if (!existsSync(join(root, 'out', f))) throw new Error(`out/${f} is missing: run npm run build`);
+    if (!existsSync(join(root, 'out', f)))
+      throw new Error(`out/${f} is missing: run npm run build`);
   }
 }
 
@@ -39,7 +40,9 @@ export function run(cmd, args, { cwd = root, env = process.env } = {}) {
     const lines = `${res.stdout}\n${res.stderr}`.trim().split('\n').filter(Boolean);
     // AFL++'s clang-14 lacks its ASan runtime unless libclang-rt-14-dev is installed.
     if (lines.some((l) => /libclang_rt\.asan[^\s]*: No such file/.test(l))) {
-      throw new Error('afl-clang-fast cannot link ASan: install libclang-rt-14-dev (scripts/setup.sh)');
+      throw new Error(
+        'afl-clang-fast cannot link ASan: install libclang-rt-14-dev (scripts/setup.sh)',
+      );
     }
     const why = lines.find((l) => /error|undefined reference/i.test(l)) ?? lines.pop() ?? '';
     throw new Error(`${cmd} ${args.join(' ')} failed: ${why.trim()}`);

@@ -1,0 +1,98 @@
+// The find benchmark: time to first crash on the targets of bench/targets, ours against peers.
+import { join } from 'node:path';
+import { parseArgs } from 'node:util';
+import { checkTools } from '../lib/buildTools.mjs';
+import { root } from '../lib/engineBundle.mjs';
+import { seedDir } from '../lib/aflpp.mjs';
+import { TARGETS, buildTarget } from './build.mjs';
+import { CONTENDERS } from './contenders.mjs';
+import { formatJson, formatTable, summarize } from './report.mjs';
+
+const USAGE = `usage: node scripts/bench.mjs find [--seeds N] [--timeout S] [--targets a,b] [--json]
+  --seeds N      runs per contender and target, with seeds 1..N (default 5)
+  --timeout S    per-run limit in seconds; a miss counts as S (default 120)
+  --targets      only these targets: ${TARGETS.join(', ')}
+  --json         one JSON object a line instead of the table`;
+
+function positiveInt(name, text) {
+  const n = Number(text);
+  if (!Number.isInteger(n) || n <= 0)
+    throw new Error(`--${name} must be a positive integer: ${text}`);
+  return n;
+}
+
+function parseOptions(argv) {
+  const { values } = parseArgs({
+    args: argv,
+    options: {
+      seeds: { type: 'string', default: '5' },
+      timeout: { type: 'string', default: '120' },
+      targets: { type: 'string' },
+      json: { type: 'boolean', default: false },
+      help: { type: 'boolean', default: false },
+    },
+  });
+  let targets = TARGETS;
+  if (values.targets !== undefined) {
+    targets = values.targets.split(',');
+    const unknown = targets.filter((t) => !TARGETS.includes(t));
+    if (unknown.length > 0) throw new Error(`unknown target ${unknown.join(', ')}`);
+  }
+  return {
+    seeds: positiveInt('seeds', values.seeds),
+    timeout: positiveInt('timeout', values.timeout),
+    targets,
+    json: values.json,
+    help: values.help,
+  };
+}
+
+/** Rotates the list by k, so no contender always runs right after the same one. */
+function rotate(list, k) {
+  const s = k % list.length;
+  return [...list.slice(s), ...list.slice(0, s)];
+}
+
+/** Runs every contender on every target for every seed, one fuzzer at a time (2 cores). */
+async function runAll({ seeds, timeout, targets }) {
+  const workRoot = join(root, 'out', 'bench', 'find', 'runs');
+  // The same one-byte seed for everyone: AFL++ refuses an empty one.
+  const seeds0 = seedDir(join(workRoot, 'seed'), 'A');
+  const runs = {};
+  for (const target of targets) {
+    const binaries = buildTarget(target);
+    runs[target] = Object.fromEntries(CONTENDERS.map((c) => [c.name, []]));
+    for (let seed = 1; seed <= seeds; seed++) {
+      for (const c of rotate(CONTENDERS, seed - 1)) {
+        const workDir = join(workRoot, target, c.name);
+        const opts = { binaries, seedDir: seeds0, workDir, seconds: timeout, seed };
+        const r = await c.run(opts);
+        runs[target][c.name].push(r);
+        const what = r.found ? `crash after ${r.seconds.toFixed(1)} s` : 'no crash';
+        process.stderr.write(`[${target} seed ${seed}/${seeds}] ${c.name}: ${what}\n`);
+      }
+    }
+  }
+  return runs;
+}
+
+/** Entry point called by scripts/bench.mjs; returns the exit code. */
+export async function main(argv) {
+  let opts;
+  try {
+    opts = parseOptions(argv);
+  } catch (err) {
+    process.stderr.write(`bench find: ${err.message}\n${USAGE}\n`);
+    return 2;
+  }
+  if (opts.help) {
+    process.stdout.write(`${USAGE}\n`);
+    return 0;
+  }
+  checkTools();
+  const runs = await runAll(opts);
+  const results = summarize(runs, CONTENDERS, opts.timeout);
+  const out = opts.json ? formatJson(results, opts.timeout) : formatTable(results, opts);
+  process.stdout.write(`${out}\n`);
+  return 0;
+}
