@@ -41,7 +41,7 @@ export function activate(context: vscode.ExtensionContext): FuzzWorkbenchApi {
         output.error(`could not reload findings after the restart: ${String(err)}`),
       );
     },
-    onLost: () => engineLost(state, tracker),
+    onLost: () => engineLost(state, tracker, output),
   });
   engine.onNotification(BuildOutputNotification, ({ text }) => {
     for (const line of text.split('\n')) if (line.trim() !== '') output.info(`[build] ${line}`);

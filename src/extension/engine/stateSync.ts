@@ -30,6 +30,12 @@ export class SessionTracker {
   }
 }
 
+function showWithOutput(output: vscode.LogOutputChannel, message: string): void {
+  void vscode.window.showErrorMessage(message, 'Show Output').then((pick) => {
+    if (pick === 'Show Output') output.show(true);
+  });
+}
+
 export function connectState(
   engine: EngineClient,
   state: WorkbenchState,
@@ -47,6 +53,8 @@ export function connectState(
     const why = p.error !== undefined ? `: ${p.error}` : '';
     output.info(`fuzzing session ${p.sessionId} ended (${p.end})${why}`);
     state.sessionEnded(p);
+    // The user started the session, so its failure is worth a popup; a stop or a limit is not.
+    if (p.end === 'error') showWithOutput(output, `Fuzzing stopped with an error${why}`);
   });
   const unsubscribe = state.onChange((change) => {
     if (change.kind !== 'findings') return;
@@ -60,8 +68,13 @@ export function connectState(
 }
 
 /** The engine died: its session is over, but what it found and covered stays shown. */
-export function engineLost(state: WorkbenchState, tracker: SessionTracker): void {
+export function engineLost(
+  state: WorkbenchState,
+  tracker: SessionTracker,
+  output: vscode.LogOutputChannel,
+): void {
   if (tracker.running && tracker.sessionId !== undefined) {
+    showWithOutput(output, 'The fuzz engine stopped during the session; it is being restarted.');
     state.sessionEnded({
       sessionId: tracker.sessionId,
       end: 'error',
