@@ -95,13 +95,15 @@ export function loadFuzzConfig(path: string): LoadedConfig {
   try {
     text = readFileSync(path, 'utf8');
   } catch (err) {
-    const why =
-      (err as NodeJS.ErrnoException).code === 'ENOENT' ? 'does not exist' : 'cannot be read';
+    const message =
+      (err as NodeJS.ErrnoException).code === 'ENOENT'
+        ? `${path} does not exist`
+        : `${path} cannot be read: ${(err as Error).message}`;
     return {
       config: undefined,
       errors: [
         {
-          message: `${path} ${why}: ${(err as Error).message}`,
+          message,
           pointer: '',
           line: 1,
           column: 1,
