@@ -123,3 +123,45 @@ test(
     assert.match(run.stderr, /^#\d+\s+DONE /m);
   },
 );
+
+test(
+  'live coverage of a parallel run: the parent runs every new input of any worker',
+  { timeout: 90_000 },
+  async () => {
+    const out = mkdtempSync(join(tmpdir(), 'fwb-workers-cov-'));
+    const deltas = join(out, 'deltas.jsonl');
+    const run = await fuzzUntil(
+      [
+        'fuzz',
+        target(),
+        join(out, 'corpus'),
+        '-workers=2',
+        '-max_len=8',
+        '-use_cmp=0',
+        '-runs=3000',
+        `-coverage_deltas=${deltas}`,
+        `-artifact_prefix=${out}/`,
+      ],
+      () => false,
+      60_000,
+    );
+    assert.equal(run.code, 0, run.stderr.slice(-3000));
+    const covered = new Set<number>();
+    for (const l of readFileSync(deltas, 'utf8').trim().split('\n')) {
+      const delta = JSON.parse(l) as {
+        files: { file: string; lines: { line: number; state: string }[] }[];
+      };
+      for (const f of delta.files) {
+        if (f.file !== source) continue;
+        for (const x of f.lines) if (x.state === 'covered') covered.add(x.line);
+      }
+    }
+    // Any 8-byte input reaches the first stage; 3000 blind runs do not get far past it.
+    const text = readFileSync(source, 'utf8').split('\n');
+    const line = (code: string): number => text.findIndex((t) => t.includes(code)) + 1;
+    for (const code of ['size < 8', "data[0] != 'W'"]) {
+      assert.ok(covered.has(line(code)), `${code}: ${[...covered].join(',')}`);
+    }
+    assert.ok(!covered.has(line('planted_bug(size);')), 'the bug line was not reached');
+  },
+);
