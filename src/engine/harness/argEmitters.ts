@@ -89,20 +89,33 @@ function scalarFor(ctx: CodeContext, p: CParam, setup: string[]): string {
   return intExpr(p.type);
 }
 
+/** Declares a zeroed struct and fills its scalar and array fields; pointers stay NULL. */
+function fillStruct(
+  type: string,
+  name: string,
+  fields: [string, string, boolean][],
+  setup: string[],
+): void {
+  setup.push(`${type} ${name};`, `memset(&${name}, 0, sizeof ${name});`);
+  for (const [ftype, fname, isArray] of fields) {
+    const base = ftype.replace(/\bconst\b/g, '').trim();
+    if (ftype.includes('*')) continue;
+    if (isArray) setup.push(`fuzzwb_fdp_copy(&p, ${name}.${fname}, sizeof ${name}.${fname});`);
+    else if (isIntegerType(base)) setup.push(`${name}.${fname} = ${intExpr(base)};`);
+  }
+}
+
 function objectArg(ctx: CodeContext, p: CParam, out: EmittedArgs): void {
   const type = p.objectType ?? 'void';
+  if (isIntegerType(type)) {
+    // An in/out integer (int *count): a local with a value from the input, passed by address.
+    out.setup.push(`${type} ${p.name} = ${intExpr(type)};`);
+    out.args.push(`&${p.name}`);
+    return;
+  }
   const fields = structFields(ctx.text, type);
   if (fields !== undefined) {
-    out.setup.push(`${type} ${p.name};`, `memset(&${p.name}, 0, sizeof ${p.name});`);
-    for (const [ftype, fname, isArray] of fields) {
-      const base = ftype.replace(/\bconst\b/g, '').trim();
-      if (ftype.includes('*')) continue;
-      if (isArray) {
-        out.setup.push(`fuzzwb_fdp_copy(&p, ${p.name}.${fname}, sizeof ${p.name}.${fname});`);
-      } else if (isIntegerType(base)) {
-        out.setup.push(`${p.name}.${fname} = ${intExpr(base)};`);
-      }
-    }
+    fillStruct(type, p.name, fields, out.setup);
     out.args.push(`&${p.name}`);
     return;
   }
@@ -163,6 +176,13 @@ export function emitArgs(ctx: CodeContext, params: CParam[]): EmittedArgs {
     if (p.kind === 'object') return objectArg(ctx, p, scalars);
     if (p.kind === 'opaque') {
       scalars.args.push(p.pointerDepth > 0 ? 'NULL' : '0');
+      return;
+    }
+    const byValue = p.kind === 'enum' ? structFields(ctx.text, p.enumTag ?? '') : undefined;
+    if (byValue !== undefined && enumMembers(ctx.text, p.enumTag ?? '') === undefined) {
+      // A struct typedef passed by value: filled like one passed by pointer.
+      fillStruct(p.type, p.name, byValue, scalars.setup);
+      scalars.args.push(p.name);
       return;
     }
     const expr = scalarFor(ctx, p, scalars.setup);

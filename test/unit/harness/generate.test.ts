@@ -185,3 +185,20 @@ test('applicable templates: the default first, device only with a register inter
   assert.ok(check !== undefined);
   assert.deepEqual(applicableTemplates(parserC, check, parserH.text), ['struct']);
 });
+
+test('struct template: structs by value and integers by pointer', () => {
+  const src = [
+    'typedef struct { uint32_t id; uint8_t tag[4]; } key_t;',
+    'struct cfg { int level; char *name; };',
+    'int apply(struct cfg c, key_t k, size_t *count) { return c.level + (int)k.id + (int)*count; }',
+  ].join('\n');
+  const h = generateHarness({ sourcePath: '/ws/a.c', sourceText: src, functionName: 'apply' });
+  assert.equal(h.template, 'struct');
+  assert.match(
+    h.text,
+    /struct cfg c;\n {2}memset\(&c, 0, sizeof c\);\n {2}c\.level = \(int\)fuzzwb_fdp_u64\(&p\);/,
+  );
+  assert.match(h.text, /key_t k;[\s\S]*fuzzwb_fdp_copy\(&p, k\.tag, sizeof k\.tag\);/);
+  assert.match(h.text, /size_t count = \(size_t\)fuzzwb_fdp_u64\(&p\);/);
+  assert.match(h.text, /\(void\)apply\(c, k, &count\);/);
+});
