@@ -85,6 +85,14 @@ export class WorkbenchUi {
     await this.page.locator('.tabs-container .tab.active', { hasText: name }).waitFor();
   }
 
+  /** Moves the cursor of the active editor to `line` with Go to Line/Column. */
+  async goToLine(line: number): Promise<void> {
+    await this.runCommand('Go to Line/Column...');
+    await this.quickInput.fill(`:${line}`);
+    await this.page.keyboard.press('Enter');
+    await this.waitForEditor(await this.activeEditorName(), line);
+  }
+
   /** The quick pick a command opened: waits for a row with `label` and picks it. */
   async pick(label: string, timeout = 60_000): Promise<void> {
     const row = this.page.locator(QUICK_ROWS).filter({ hasText: label }).first();
