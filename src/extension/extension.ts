@@ -5,7 +5,13 @@ import { BuildOutputNotification } from '../protocol/messages';
 import { registerCommands } from './commands/registerCommands';
 import { workspaceRoot, type CoreContext } from './commands/coreContext';
 import { EngineClient } from './engine/engineClient';
-import { catchUp, connectState, engineLost, SessionTracker } from './engine/stateSync';
+import {
+  catchUp,
+  connectState,
+  engineLost,
+  restoreFindings,
+  SessionTracker,
+} from './engine/stateSync';
 import { WorkbenchState } from './state/workbenchState';
 import { registerUi, type WorkbenchUi } from './ui';
 
@@ -36,10 +42,14 @@ export function activate(context: vscode.ExtensionContext): FuzzWorkbenchApi {
     workspaceRoot: workspaceRoot() ?? homedir(),
     output,
     onRunning: (restarts) => {
-      if (restarts === 0) return;
-      catchUp(engine, state, tracker, output).catch((err: unknown) =>
-        output.error(`could not reload findings after the restart: ${String(err)}`),
-      );
+      const root = workspaceRoot();
+      const work =
+        restarts > 0
+          ? catchUp(engine, state, tracker, output)
+          : root !== undefined
+            ? restoreFindings(engine, state, tracker, output, root)
+            : Promise.resolve();
+      work.catch((err: unknown) => output.error(`could not load findings: ${String(err)}`));
     },
     onLost: () => engineLost(state, tracker, output),
   });

@@ -5,8 +5,10 @@ import {
   CoverageSnapshotRequest,
   FindingNotification,
   ListFindingsRequest,
+  ListTargetsRequest,
   SessionEndedNotification,
   StatusNotification,
+  type FindingRecord,
   type WorkspaceTarget,
 } from '../../protocol/messages';
 import type { WorkbenchState } from '../state/workbenchState';
@@ -105,4 +107,36 @@ export async function catchUp(
   const snapshot = await engine.request(CoverageSnapshotRequest, {});
   if (snapshot.files.length > 0) state.applySnapshot(snapshot);
   output.info(`reloaded ${findings.length} finding(s) of ${target.name} from disk`);
+}
+
+/**
+ * At the first start, the findings of an earlier run stay visible: those of the target that
+ * found something most recently (the tree and Problems show one target's findings at a time).
+ */
+export async function restoreFindings(
+  engine: EngineClient,
+  state: WorkbenchState,
+  tracker: SessionTracker,
+  output: vscode.LogOutputChannel,
+  workspaceRoot: string,
+): Promise<void> {
+  const { targets } = await engine.request(ListTargetsRequest, { workspaceRoot });
+  let best: { target: WorkspaceTarget; findings: FindingRecord[]; newest: string } | undefined;
+  for (const target of targets) {
+    const { findings } = await engine.request(ListFindingsRequest, {
+      artifactPrefix: target.artifactPrefix,
+    });
+    if (findings.length === 0) continue;
+    const newest =
+      findings
+        .map((f) => f.lastSeen)
+        .sort()
+        .at(-1) ?? '';
+    if (best === undefined || newest > best.newest) best = { target, findings, newest };
+  }
+  // A session started meanwhile has loaded its own target's findings.
+  if (best === undefined || tracker.target !== undefined) return;
+  tracker.target = best.target;
+  state.setFindings(best.findings, best.target.name);
+  output.info(`${best.findings.length} finding(s) of ${best.target.name} from an earlier run`);
 }
