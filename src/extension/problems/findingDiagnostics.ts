@@ -108,14 +108,16 @@ export class FindingCodeActions implements vscode.CodeActionProvider {
   ) {}
 
   provideCodeActions(
-    _document: vscode.TextDocument,
-    _range: vscode.Range,
+    document: vscode.TextDocument,
+    range: vscode.Range,
     context: vscode.CodeActionContext,
   ): vscode.CodeAction[] {
     const actions: vscode.CodeAction[] = [];
-    for (const diagnostic of context.diagnostics) {
+    const done = new Set<string>();
+    for (const diagnostic of this.candidates(document, range, context)) {
       const artifact = this.diagnostics.artifactOf(diagnostic);
-      if (artifact === undefined) continue;
+      if (artifact === undefined || done.has(artifact)) continue;
+      done.add(artifact);
       const entries: [string, string][] = [
         ['Reproduce crash', this.commands.reproduce],
         ['Debug crash', this.commands.debug],
@@ -129,6 +131,22 @@ export class FindingCodeActions implements vscode.CodeActionProvider {
       }
     }
     return actions;
+  }
+
+  /**
+   * VS Code passes the diagnostics whose range meets the requested one; a column past the end of
+   * its line (the file changed since the build) meets no range, so our diagnostics on the
+   * requested lines count too.
+   */
+  private candidates(
+    document: vscode.TextDocument,
+    range: vscode.Range,
+    context: vscode.CodeActionContext,
+  ): vscode.Diagnostic[] {
+    const onLines = (this.diagnostics.collection.get(document.uri) ?? []).filter(
+      (d) => d.range.start.line >= range.start.line && d.range.start.line <= range.end.line,
+    );
+    return [...context.diagnostics, ...onLines];
   }
 }
 
