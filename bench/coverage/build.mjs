@@ -1,0 +1,84 @@
+// Builds libpng and its oss-fuzz harness once per fuzzer of the coverage bench, plus the
+// coverage build (clang source-based coverage) that replays every fuzzer's corpus.
+import { mkdirSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { fuzzwbCc, fuzzwbCxx, run } from '../lib/buildTools.mjs';
+import { root } from '../lib/engineBundle.mjs';
+import { buildLibpng, libpngHarness, linkHarness } from '../lib/libpng.mjs';
+
+const here = dirname(fileURLToPath(import.meta.url));
+export const outDir = join(root, 'out', 'bench', 'coverage');
+const OPT = ['-O1', '-g'];
+const COVERAGE = ['-fprofile-instr-generate', '-fcoverage-mapping'];
+
+/** One build: the library with cc/cflags, the harness linked with cxx/link flags. */
+function variant(name, { cc, cxx, cflags, linkFlags, env = {}, extraSources = [] }) {
+  const build = buildLibpng({ name, cc, cflags, env });
+  const out = join(outDir, `libpng_read_fuzzer-${name}`);
+  const sources = [libpngHarness(build.src), ...extraSources];
+  return linkHarness({ build, cxx, cxxflags: [...cflags, ...linkFlags], sources, out, env });
+}
+
+/** The driver object for the coverage build: plain, so only libpng and the harness count. */
+function replayObject() {
+  const obj = join(outDir, 'replay_driver.o');
+  run('clang-19', ['-O1', '-c', join(here, 'replay_driver.c'), '-o', obj]);
+  return obj;
+}
+
+/**
+ * Builds what `names` asks for (ours, libfuzzer, aflpp, aflpp-cmplog, cov) and returns the
+ * binaries by name. Each library build takes a minute or two and is cached by its flags.
+ */
+export function buildAll(names, log) {
+  mkdirSync(outDir, { recursive: true });
+  const afl = { AFL_QUIET: '1' };
+  const recipes = {
+    ours: () =>
+      variant('ours', {
+        cc: fuzzwbCc,
+        cxx: fuzzwbCxx,
+        cflags: OPT,
+        linkFlags: ['-fsanitize=fuzzer'],
+        env: { FUZZWB_SANITIZERS: 'address' },
+      }),
+    libfuzzer: () =>
+      variant('libfuzzer', {
+        cc: 'clang-19',
+        cxx: 'clang++-19',
+        cflags: [...OPT, '-fsanitize=address,fuzzer-no-link'],
+        linkFlags: ['-fsanitize=fuzzer'],
+      }),
+    aflpp: () =>
+      variant('aflpp', {
+        cc: 'afl-clang-fast',
+        cxx: 'afl-clang-fast++',
+        cflags: OPT,
+        linkFlags: ['-fsanitize=fuzzer'],
+        env: { ...afl, AFL_USE_ASAN: '1' },
+      }),
+    'aflpp-cmplog': () =>
+      variant('aflpp-cmplog', {
+        cc: 'afl-clang-fast',
+        cxx: 'afl-clang-fast++',
+        cflags: OPT,
+        linkFlags: ['-fsanitize=fuzzer'],
+        env: { ...afl, AFL_LLVM_CMPLOG: '1' },
+      }),
+    cov: () =>
+      variant('cov', {
+        cc: 'clang-19',
+        cxx: 'clang++-19',
+        cflags: [...OPT, ...COVERAGE],
+        linkFlags: [],
+        extraSources: [replayObject()],
+      }),
+  };
+  const binaries = {};
+  for (const name of names) {
+    log(`building libpng for ${name}`);
+    binaries[name] = recipes[name]();
+  }
+  return binaries;
+}
