@@ -137,6 +137,12 @@ suite('Fuzz commands and the engine', () => {
       20_000,
     );
     assert.ok((a.state.status?.execs ?? 0) > 0, 'status notifications reached the state');
+    // Coverage is keyed by the path the editor has open, so the gutter can find it.
+    await waitFor(
+      'device.c lines covered in the state',
+      () => (a.state.coverage.counts(deviceC)?.linesHit ?? 0) > 0,
+      20_000,
+    );
   });
 
   test('Reproduce Crash shows the report in a read-only document', async function () {
