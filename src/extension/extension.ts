@@ -12,12 +12,16 @@ import {
   restoreFindings,
   SessionTracker,
 } from './engine/stateSync';
+import { hostTasks, type TaskStats } from './perf/taskTimer';
 import { WorkbenchState } from './state/workbenchState';
 import { registerUi, type WorkbenchUi } from './ui';
 
 /** What activate() returns, for tests in test/suite: the UI and the engine's pid. */
 export interface FuzzWorkbenchApi extends WorkbenchUi {
   enginePid(): number | undefined;
+  /** The longest run of each of our tasks in the host (notification handlers, view updates). */
+  perfStats(): TaskStats[];
+  resetPerfStats(): void;
 }
 
 /**
@@ -78,7 +82,12 @@ export function activate(context: vscode.ExtensionContext): FuzzWorkbenchApi {
     const message = err instanceof Error ? err.message : String(err);
     output.error(`the fuzz engine did not start: ${message}`);
   });
-  return { ...ui, enginePid: () => engine.pid };
+  return {
+    ...ui,
+    enginePid: () => engine.pid,
+    perfStats: () => hostTasks.stats(),
+    resetPerfStats: () => hostTasks.reset(),
+  };
 }
 
 /** Nothing to release by hand: everything is registered in context.subscriptions. */

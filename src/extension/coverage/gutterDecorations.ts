@@ -4,6 +4,7 @@ import * as vscode from 'vscode';
 import type { LineState } from '../../protocol/messages';
 import type { WorkbenchState } from '../state/workbenchState';
 import { groupLineRuns, type RunsByState } from './lineRanges';
+import { hostTasks } from '../perf/taskTimer';
 
 const STATES: readonly LineState[] = ['covered', 'partial', 'uncovered'];
 
@@ -137,7 +138,7 @@ export class GutterDecorator implements vscode.Disposable {
     if (this.timer !== undefined) return;
     this.timer = setTimeout(() => {
       this.timer = undefined;
-      this.flush();
+      hostTasks.time('gutter decorations', () => this.flush());
     }, DEBOUNCE_MS);
   }
 

@@ -3,6 +3,7 @@ import * as vscode from 'vscode';
 import type { WorkbenchState } from '../state/workbenchState';
 import { dashboardHtml } from './dashboardHtml';
 import { dashboardUpdate } from './series';
+import { hostTasks } from '../perf/taskTimer';
 
 export const DASHBOARD_VIEW_TYPE = 'fuzzwb.dashboard';
 
@@ -77,7 +78,7 @@ export class DashboardPanel implements vscode.Disposable {
     const wait = Math.max(0, this.lastPost + MIN_POST_MS - Date.now());
     this.timer = setTimeout(() => {
       this.timer = undefined;
-      this.post();
+      hostTasks.time('dashboard update', () => this.post());
     }, wait);
   }
 

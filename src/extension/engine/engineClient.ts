@@ -10,6 +10,7 @@ import {
 } from 'vscode-languageclient/node';
 import type { NotificationType, RequestType } from 'vscode-languageserver-protocol';
 import { LogNotification, PROTOCOL_VERSION, type EngineInitOptions } from '../../protocol/messages';
+import { hostTasks } from '../perf/taskTimer';
 import { describeExit, EngineProcess } from './engineProcess';
 import { RestartPolicy } from './restartPolicy';
 
@@ -79,11 +80,14 @@ export class EngineClient implements vscode.Disposable {
       );
       opts.onRunning(this.restarts);
     });
-    this.client.onNotification(LogNotification, ({ level, message }) => {
-      if (level === 'error') output.error(message);
-      else if (level === 'warning') output.warn(message);
-      else output.info(message);
-    });
+    this.client.onNotification(
+      LogNotification,
+      hostTasks.wrap('engine log', ({ level, message }) => {
+        if (level === 'error') output.error(message);
+        else if (level === 'warning') output.warn(message);
+        else output.info(message);
+      }),
+    );
   }
 
   /** The dead engine's cause goes to the Output channel; a restart follows after the backoff. */
@@ -114,8 +118,8 @@ export class EngineClient implements vscode.Disposable {
   }
 
   onNotification<P>(type: NotificationType<P>, handler: (params: P) => void): void {
-    // The client keeps the handler across restarts.
-    this.client.onNotification(type, handler);
+    // The client keeps the handler across restarts; each call is timed (the host must not block).
+    this.client.onNotification(type, hostTasks.wrap(`engine ${type.method}`, handler));
   }
 
   /** Sends a request once the engine runs, waiting for a restart in progress. */

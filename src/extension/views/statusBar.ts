@@ -2,6 +2,7 @@
 import * as vscode from 'vscode';
 import type { WorkbenchState } from '../state/workbenchState';
 import { statusView } from './statusText';
+import { hostTasks } from '../perf/taskTimer';
 
 /** Redraws at most this often: status notifications come several times a second. */
 const MIN_REDRAW_MS = 250;
@@ -34,7 +35,7 @@ export class FuzzStatusBar implements vscode.Disposable {
     const wait = Math.max(0, this.lastDraw + MIN_REDRAW_MS - Date.now());
     this.timer = setTimeout(() => {
       this.timer = undefined;
-      this.draw();
+      hostTasks.time('status bar', () => this.draw());
     }, wait);
   }
 
