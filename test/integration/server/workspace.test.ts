@@ -112,7 +112,7 @@ test('lists harness files, builds one with its folder, and places compiler error
   );
 });
 
-test('creates a harness for a function: the file, a fuzzwb.json entry, then a config target', async () => {
+test('creates a harness for a function: the file, a fuzzwb.json entry, a config target that builds', async () => {
   const root = workspace(false);
   const created = await rpc.sendRequest(CreateHarnessRequest, {
     workspaceRoot: root,
@@ -129,6 +129,13 @@ test('creates a harness for a function: the file, a fuzzwb.json entry, then a co
   const listed = await rpc.sendRequest(ListTargetsRequest, { workspaceRoot: root });
   const t = listed.targets.find((x) => x.name === created.targetName);
   assert.equal(t?.origin, 'config');
+  const built = await rpc.sendRequest(BuildRequest, {
+    workspaceRoot: root,
+    target: created.targetName,
+    sanitizers: [],
+  });
+  assert.equal(built.ok, true, built.error);
+  assert.ok(existsSync(built.binary));
   // A second request for the same function is refused and changes nothing.
   await assert.rejects(
     rpc.sendRequest(CreateHarnessRequest, {
