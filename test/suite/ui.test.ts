@@ -152,9 +152,8 @@ suite('Fuzzing UI in VS Code', () => {
       undefined,
       'uncovered',
     ];
-    // Wall time on a machine shared by many processes measures the scheduler as much as us, so
-    // the extension host's CPU time (what an update takes from other tasks) is asserted; both are
-    // reported.
+    // Both the extension host's CPU time (what an update takes from other tasks) and wall time
+    // are asserted, as medians: single wall times on a shared machine measure its scheduler.
     const update = { wall: [] as number[], cpu: [] as number[] };
     const redraw = { wall: [] as number[], cpu: [] as number[] };
     const measure = (into: { wall: number[]; cpu: number[] }, work: () => void) => {
@@ -194,6 +193,8 @@ suite('Fuzzing UI in VS Code', () => {
     const text = JSON.stringify(result);
     assert.ok(result.updateMedianCpuMs < 50, `a whole-file coverage update: ${text}`);
     assert.ok(result.redrawMedianCpuMs < 50, `a redraw: ${text}`);
+    assert.ok(result.updateMedianWallMs < 50, `a whole-file coverage update: ${text}`);
+    assert.ok(result.redrawMedianWallMs < 50, `a redraw: ${text}`);
   });
 
   test('a finding is one Error in Problems at its first user frame, with frames and quick fixes', async () => {
