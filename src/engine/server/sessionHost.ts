@@ -54,6 +54,8 @@ export class SessionHost {
   constructor(
     private readonly client: Notifier,
     private readonly engineDefaults: { startupTimeoutMs: number; verifyRuns: number },
+    /** Starts the fuzzing; tests pass a fake run. */
+    private readonly startRun: typeof startFuzzRun = startFuzzRun,
   ) {}
 
   private notify<P>(type: NotificationType<P>, params: P): void {
@@ -81,7 +83,7 @@ export class SessionHost {
       if (out !== undefined) this.notify(StatusNotification, out);
     };
     let unique = 0;
-    const session = await startFuzzRun(
+    const session = await this.startRun(
       {
         workers: resolveWorkerCount(options.workers, { maxRuns: 0, seed: 0 }),
         target: target.binary,
