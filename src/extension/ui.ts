@@ -7,6 +7,7 @@ import {
   DEFAULT_FINDING_COMMANDS,
   registerProblems,
   type FindingCommands,
+  workspaceRoots,
   type FindingDiagnostics,
 } from './problems/findingDiagnostics';
 import type { WorkbenchState } from './state/workbenchState';
@@ -58,8 +59,7 @@ export function registerViews(
   state: WorkbenchState,
   openDashboardCommand = 'fuzzwb.openDashboard',
 ): Views {
-  const folders = () => (vscode.workspace.workspaceFolders ?? []).map((f) => f.uri.fsPath);
-  const tree = new FindingsTreeProvider(state, folders);
+  const tree = new FindingsTreeProvider(state, workspaceRoots);
   const treeView = vscode.window.createTreeView(FINDINGS_VIEW, {
     treeDataProvider: tree,
     showCollapseAll: true,

@@ -53,8 +53,14 @@ function isInside(file: string, root: string): boolean {
  */
 export function isUserFrame(frame: FrameRecord, roots: readonly string[]): boolean {
   const file = frame.file;
+  if (file === undefined || !roots.some((r) => isInside(file, r))) return false;
+  return isOwnCode(frame);
+}
+
+/** A frame with a line that is not sanitizer, libc or runtime code, wherever its file is. */
+function isOwnCode(frame: FrameRecord): boolean {
+  const file = frame.file;
   if (file === undefined || frame.line === undefined) return false;
-  if (!roots.some((r) => isInside(file, r))) return false;
   if (SYSTEM_FUNCS.test(frame.function)) return false;
   return !SYSTEM_PATHS.some((p) => file.includes(p));
 }
@@ -92,7 +98,8 @@ function relatedOf(frames: readonly FrameRecord[], title?: string): RelatedSpot[
 }
 
 /**
- * The diagnostic of a finding: at its first frame in the user's code, else at its first frame with
+ * The diagnostic of a finding: at its first frame in the user's code; else (the code was built
+ * outside the workspace) at its first frame that is not system code; else at its first frame with
  * a source line (better a libc line than nothing); undefined when no frame has one (a timeout
  * without a stack), which the findings tree still shows.
  */
@@ -102,6 +109,7 @@ export function findingToDiagnostic(
 ): DiagnosticSpec | undefined {
   const frame =
     record.frames.find((f) => isUserFrame(f, roots)) ??
+    record.frames.find(isOwnCode) ??
     record.frames.find((f) => spotOf(f) !== undefined);
   const spot = frame !== undefined ? spotOf(frame) : undefined;
   if (spot === undefined) return undefined;

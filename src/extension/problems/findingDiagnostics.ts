@@ -1,4 +1,5 @@
 // The "fuzzwb" DiagnosticCollection: one Error per unique finding, with quick fixes to act on it.
+import { realpathSync } from 'node:fs';
 import * as vscode from 'vscode';
 import type { WorkbenchState } from '../state/workbenchState';
 import { findingToDiagnostic, type DiagnosticSpec } from './findingDiagnostic';
@@ -150,14 +151,30 @@ export class FindingCodeActions implements vscode.CodeActionProvider {
   }
 }
 
+/**
+ * The workspace folders, also by their real paths: debug info names real paths, and a folder
+ * opened through a symlink would otherwise hold no user frames.
+ */
+export function workspaceRoots(): string[] {
+  const roots = new Set<string>();
+  for (const folder of vscode.workspace.workspaceFolders ?? []) {
+    roots.add(folder.uri.fsPath);
+    try {
+      roots.add(realpathSync(folder.uri.fsPath));
+    } catch {
+      // A folder that is gone has no frames either.
+    }
+  }
+  return [...roots];
+}
+
 /** Problems for the state's findings; everything is disposed with the extension. */
 export function registerProblems(
   context: vscode.ExtensionContext,
   state: WorkbenchState,
   commands: FindingCommands = DEFAULT_FINDING_COMMANDS,
 ): FindingDiagnostics {
-  const roots = () => (vscode.workspace.workspaceFolders ?? []).map((f) => f.uri.fsPath);
-  const diagnostics = new FindingDiagnostics(state, roots);
+  const diagnostics = new FindingDiagnostics(state, workspaceRoots);
   context.subscriptions.push(
     diagnostics,
     vscode.workspace.onDidChangeWorkspaceFolders(() => diagnostics.refresh()),

@@ -73,9 +73,14 @@ test('related information lists every frame with a line, then the free and alloc
   );
 });
 
-test('without a user frame the first frame with a line is used; without any, no diagnostic', () => {
+test('outside the workspace the first non-system frame is used, then any frame with a line', () => {
   const d = findingToDiagnostic(finding(), ['/other']);
-  assert.equal(d?.file, '/src/llvm/compiler-rt/lib/asan/asan_interceptors.cpp');
+  assert.equal(d?.file, `${ROOT}/device.c`);
+  const systemOnly = finding({ frames: finding().frames.slice(0, 1) });
+  assert.equal(
+    findingToDiagnostic(systemOnly, [ROOT])?.file,
+    '/src/llvm/compiler-rt/lib/asan/asan_interceptors.cpp',
+  );
   const noLines = finding({ frames: [{ function: 'main' }], stacks: [] });
   assert.equal(findingToDiagnostic(noLines, [ROOT]), undefined);
 });
