@@ -71,9 +71,18 @@ export function lifecycleFor(
   };
 }
 
+/**
+ * The provider call for an integer type, by its width: a uint16_t takes two bytes, not eight, so
+ * inputs stay dense and a compared constant shows up in the input as the compared value's bytes.
+ */
 function intExpr(type: string): string {
-  if (/\b(bool|_Bool)\b/.test(type)) return 'fuzzwb_fdp_bool(&p)';
-  return `(${type})fuzzwb_fdp_u64(&p)`;
+  if (/\b(bool|_Bool|gboolean)\b/.test(type)) return 'fuzzwb_fdp_bool(&p)';
+  const t = type.replace(/\b(const|volatile|signed|unsigned)\b/g, ' ').trim();
+  let width = 'u64';
+  if (/\b(u?int8_t|[us]8|char|guchar|gchar)$/.test(t)) width = 'u8';
+  else if (/\b(u?int16_t|[us]16|short|short int)$/.test(t)) width = 'u16';
+  else if (/\b(u?int32_t|[us]32|int|gint|guint)$/.test(t) || t === '') width = 'u32';
+  return `(${type})fuzzwb_fdp_${width}(&p)`;
 }
 
 function scalarFor(ctx: CodeContext, p: CParam, setup: string[]): string {

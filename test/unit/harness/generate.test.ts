@@ -106,7 +106,7 @@ test('struct template: struct fields, enum members and a key from the provider',
     functionName: 'check_packet',
   });
   assert.equal(h.template, 'struct');
-  assert.match(h.text, /pkt\.kind = \(uint16_t\)fuzzwb_fdp_u64\(&p\);/);
+  assert.match(h.text, /pkt\.kind = \(uint16_t\)fuzzwb_fdp_u16\(&p\);/);
   assert.match(h.text, /fuzzwb_fdp_copy\(&p, pkt\.payload, sizeof pkt\.payload\);/);
   assert.doesNotMatch(h.text, /pkt\.label/, 'pointer fields stay NULL');
   assert.match(h.text, /\{MODE_STRICT, MODE_LENIENT, MODE_RECOVER\}/);
@@ -196,7 +196,7 @@ test('struct template: structs by value and integers by pointer', () => {
   assert.equal(h.template, 'struct');
   assert.match(
     h.text,
-    /struct cfg c;\n {2}memset\(&c, 0, sizeof c\);\n {2}c\.level = \(int\)fuzzwb_fdp_u64\(&p\);/,
+    /struct cfg c;\n {2}memset\(&c, 0, sizeof c\);\n {2}c\.level = \(int\)fuzzwb_fdp_u32\(&p\);/,
   );
   assert.match(h.text, /key_t k;[\s\S]*fuzzwb_fdp_copy\(&p, k\.tag, sizeof k\.tag\);/);
   assert.match(h.text, /size_t count = \(size_t\)fuzzwb_fdp_u64\(&p\);/);
