@@ -21,7 +21,12 @@ import { serverDirs, startServer } from './server.mjs';
 
 const root = resolve(dirname(fileURLToPath(import.meta.url)), '..', '..');
 const resultsDir = join(root, 'out', 'test-results');
-const suiteOut = join(root, 'out', 'test', 'suite');
+/**
+ * Per run: several people may run the suite in one working tree at once, and a run must neither
+ * delete another's compiled tests nor read its results. Inside the repository, so the compiled
+ * tests resolve mocha from node_modules/.
+ */
+const suiteOut = join(root, 'out', 'test', `suite-${process.pid}`);
 /** The whole run, build excluded; a hung workbench must not hold CI until its own limit. */
 const timeoutMs = Number(process.env.FUZZWB_VSCODE_TIMEOUT_MS || 240_000);
 
@@ -66,6 +71,8 @@ function makeRelay(resultsFile) {
         const e = JSON.parse(line);
         if (e.event === 'pass') console.log(`✔ ${e.title} (${e.ms} ms)`);
         if (e.event === 'fail') console.log(`✖ ${e.title}\n  ${e.error.replace(/\n/g, '\n  ')}`);
+        // A test's measurements (e.g. latency numbers), printed with the results.
+        if (e.event === 'note') console.log(`# ${e.text}`);
         if (e.event === 'end')
           Object.assign(totals, { passed: e.passed, failed: e.failed, ended: true });
       }
@@ -149,8 +156,7 @@ async function main() {
   mkdirSync(resultsDir, { recursive: true });
   const stateDir = mkdtempSync(join(tmpdir(), 'fuzzwb-vscode-'));
   const fixture = makeFixture(stateDir);
-  const resultsFile = join(resultsDir, 'vscode-suite.jsonl');
-  rmSync(resultsFile, { force: true });
+  const resultsFile = join(stateDir, 'vscode-suite.jsonl');
   const relay = makeRelay(resultsFile);
   const env = {
     FUZZWB_SUITE_RESULTS: resultsFile,
@@ -177,6 +183,9 @@ async function main() {
   } catch (err) {
     harnessError = err instanceof Error ? err.message : String(err);
   }
+  // The results stay with the other test output; the compiled tests were for this run only.
+  if (existsSync(resultsFile)) cpSync(resultsFile, join(resultsDir, 'vscode-suite.jsonl'));
+  rmSync(suiteOut, { recursive: true, force: true });
   const green = !harnessError && relay.totals.ended && relay.totals.failed === 0 && code === 0;
   // A failed run keeps the server's and browser's state, logs included, for a look afterwards.
   if (green) rmSync(stateDir, { recursive: true, force: true });
