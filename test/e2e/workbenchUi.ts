@@ -198,7 +198,7 @@ export class WorkbenchUi {
   /**
    * The coverage decorations in the active editor's gutter, per rendered line. A decoration with
    * a gutter icon renders as a `.cgmr` element in the glyph margin, level with its line's number;
-   * the icon's file name (media/coverage/<state>.svg) tells the state.
+   * the icon's file name (<state>.svg, or <state>-<colour hash>.svg when tinted) tells the state.
    */
   async gutterCoverage(): Promise<{ line: number; state: string }[]> {
     const editor = this.page.locator('.editor-group-container.active .monaco-editor');
@@ -211,7 +211,7 @@ export class WorkbenchUi {
       const lines: { line: number; state: string }[] = [];
       for (const icon of Array.from(root.querySelectorAll('.cgmr'))) {
         const image = icon.ownerDocument.defaultView.getComputedStyle(icon).backgroundImage;
-        const m = /(?:\/|%2F)(covered|partial|uncovered)\.svg/i.exec(image);
+        const m = /(?:\/|%2F)(covered|partial|uncovered)(?:-[0-9a-f]+)?\.svg/i.exec(image);
         const top = icon.getBoundingClientRect().top;
         const row = numbers.find((n) => Math.abs(n.top - top) < 4);
         if (m && row) lines.push({ line: row.line, state: m[1] as string });
