@@ -92,9 +92,26 @@ export function inputToStateSites(
   return out;
 }
 
-/** Every variant one pair gives, best first: exact value, then +1 and -1, site by site. */
+/**
+ * A value written that is this small may be a length the input must then hold: the variant is
+ * tried again with that many bytes more (a copy of the input's tail, or zeros).
+ */
+const GROW_UP_TO = 256n;
+
+/** `v` with `n` bytes more at its end: its own bytes repeated, so the new part looks like data. */
+function grown(v: Buffer, n: number): Buffer {
+  const extra = Buffer.alloc(n);
+  for (let i = 0; i < n && v.length > 0; i++) extra[i] = v[i % v.length] ?? 0;
+  return Buffer.concat([v, extra]);
+}
+
+/**
+ * Every variant one pair gives, best first: exact value, then +1 and -1, site by site; then the
+ * exact values again with the input grown by the value (a length field and its data).
+ */
 function pairVariants(input: Buffer, p: CmpPair): I2sVariant[] {
   const out: I2sVariant[] = [];
+  const longer: I2sVariant[] = [];
   const constant = (p.flags & FWB_CMP_CONST) !== 0;
   for (const size of widths(p)) {
     if (size > input.length) continue;
@@ -108,13 +125,18 @@ function pairVariants(input: Buffer, p: CmpPair): I2sVariant[] {
           for (const d of DELTAS) {
             const v = Buffer.from(input);
             intBytes(to + d, size, le).copy(v, at);
-            out.push({ input: v, site: { slot: p.slot, at, size, le, constant } });
+            const site = { slot: p.slot, at, size, le, constant };
+            out.push({ input: v, site });
+            const value = (to + d) & ((1n << BigInt(size * 8)) - 1n);
+            if (d === 0n && value > 0n && value <= GROW_UP_TO) {
+              longer.push({ input: grown(v, Number(value)), site });
+            }
           }
         }
       }
     }
   }
-  return out;
+  return [...out, ...longer];
 }
 
 /** The variants of inputToStateSites without where they came from. */

@@ -2,6 +2,7 @@
 import type { BatchOptions, BatchResult, BatchFinding } from '../native/types';
 import { CmpHarvester, TokenSet } from './cmpTable';
 import { InputToStateStage } from './i2sStage';
+import { LengthControl } from './lenControl';
 import { MemcmpHarvester } from './memcmpTable';
 import { mutate } from './mutator';
 import type { Rng } from './rng';
@@ -89,6 +90,7 @@ export class FuzzLoop {
   /** Entries not yet run alone: their profile (and input-to-state) is still to come. */
   private readonly studyQueue: CorpusEntry[] = [];
   private readonly i2s = new InputToStateStage();
+  private lengths: LengthControl;
   /** Inputs other workers kept, waiting to be run here (see addPeerInputs). */
   private readonly peerInputs: Buffer[] = [];
   private dict: readonly Buffer[];
@@ -111,6 +113,7 @@ export class FuzzLoop {
         ? { harvester: new MemcmpHarvester(this.cmp.harvester.tokens), table: memTable }
         : undefined;
     this.dict = opts.dictionary;
+    this.lengths = new LengthControl(opts.maxLen, 0);
   }
 
   /**
@@ -154,6 +157,10 @@ export class FuzzLoop {
   /** Runs the seeds, then mutates until a finding, the time or run limit, or stop(). */
   async run(seeds: readonly Buffer[]): Promise<LoopEnd> {
     const initial = seeds.length > 0 ? [...seeds] : [Buffer.alloc(0)];
+    this.lengths = new LengthControl(
+      this.opts.maxLen,
+      Math.max(0, ...initial.map((s) => Math.min(s.length, this.opts.maxLen))),
+    );
     const first = await this.runInputs(
       initial.map((s) => s.subarray(0, this.opts.maxLen)),
       true,
@@ -184,6 +191,7 @@ export class FuzzLoop {
       if (ended !== undefined) return ended;
       // A batch cut short by a finding ran fewer inputs than it was given.
       this.adaptBatch(this.now() - t0, Math.max(1, this.execs - execsBefore));
+      this.lengths.update(this.execs);
       this.events.onPulse?.(this.stats());
     }
   }
@@ -206,7 +214,8 @@ export class FuzzLoop {
     const rng = this.opts.rng;
     const parent = this.corpus.pick(rng).input;
     const other = this.corpus.size > 1 ? this.corpus.pickUniform(rng).input : undefined;
-    return mutate(parent, rng, { maxLen: this.opts.maxLen, dictionary: this.dict }, other);
+    const maxLen = this.lengths.limitFor(parent);
+    return mutate(parent, rng, { maxLen, dictionary: this.dict }, other);
   }
 
   private addEntry(input: Buffer): void {
@@ -286,6 +295,7 @@ export class FuzzLoop {
       if (f.kind === 'ok') {
         if (f.newCoverage || (seeding && this.corpus.size === 0)) {
           this.addEntry(input);
+          this.lengths.progress(before + f.index + 1);
           this.events.onNew(input, statsAt(f.index));
         }
         continue;

@@ -13,7 +13,7 @@ export interface CorpusEntry {
   profile: EntryProfile | undefined;
   /** Times the entry was picked as a parent. */
   chosen: number;
-  /** Best (smallest size x time) entry for at least one of its features: AFL's "favored". */
+  /** Best (smallest size x time) entry for at least one of its edges: AFL's "favored". */
   favored: boolean;
   weight: number;
 }
@@ -32,9 +32,10 @@ function clamp(x: number, lo: number, hi: number): number {
 }
 
 /**
- * The corpus and its sampling weights. An entry's weight grows with the rarity of its features
- * (sum of 1/freq^2 over the corpus, so the entry holding the only copy of a feature dominates,
- * as libFuzzer's entropic and AFL++'s rare schedule do), is multiplied when the entry is favored
+ * The corpus and its sampling weights. An entry's weight grows with the rarity of its edges
+ * (sum of 1/freq^2 over the corpus, so the entry holding the only copy of an edge dominates, as
+ * AFL++'s rare schedule does; hit-count buckets are left out, or every input that runs a loop
+ * once more would hold a "rare" feature), is multiplied when the entry is favored
  * and when it is smaller and faster than the average, and decays as the entry is picked again
  * and again. Pure: the loop profiles entries and passes the results in.
  */
@@ -71,9 +72,10 @@ export class Scheduler {
 
   private count(features: Uint32Array, delta: number): void {
     for (const f of features) {
-      const n = (this.freq.get(f) ?? 0) + delta;
-      if (n > 0) this.freq.set(f, n);
-      else this.freq.delete(f);
+      const edge = f >>> 3;
+      const n = (this.freq.get(edge) ?? 0) + delta;
+      if (n > 0) this.freq.set(edge, n);
+      else this.freq.delete(edge);
     }
   }
 
@@ -124,7 +126,7 @@ export class Scheduler {
       if (e.profile === undefined) continue;
       let r = 0;
       for (const f of e.profile.features) {
-        const c = this.freq.get(f) ?? 1;
+        const c = this.freq.get(f >>> 3) ?? 1;
         r += 1 / (c * c);
       }
       rarities[i] = r;
@@ -155,7 +157,7 @@ export class Scheduler {
     this.picksSinceRefresh = 0;
   }
 
-  /** For each feature, its cheapest owner (size x time) is favored. */
+  /** For each edge, its cheapest owner (size x time) is favored. */
   private markFavored(): void {
     const best = new Map<number, CorpusEntry>();
     const cost = (e: CorpusEntry): number => (e.input.length + 1) * (e.profile?.execUs ?? 1);
@@ -164,8 +166,8 @@ export class Scheduler {
       if (e.profile === undefined) continue;
       const c = cost(e);
       for (const f of e.profile.features) {
-        const b = best.get(f);
-        if (b === undefined || c < cost(b)) best.set(f, e);
+        const b = best.get(f >>> 3);
+        if (b === undefined || c < cost(b)) best.set(f >>> 3, e);
       }
     }
     for (const e of best.values()) e.favored = true;

@@ -60,6 +60,7 @@ const CASES: { name: string; input: string; pairs: CmpPair[]; limit?: number; wa
     name: 'single-byte compares: the constant written, and one above (one below is the input)',
     input: '41',
     pairs: [pair(0x42n, 0x41n, 1)],
+    limit: 2,
     want: ['42', '43'],
   },
   {
@@ -72,6 +73,7 @@ const CASES: { name: string; input: string; pairs: CmpPair[]; limit?: number; wa
     name: 'a wide compare of small values is tried at the narrower widths too',
     input: 'aa05ff',
     pairs: [pair(0x09n, 0x05n, 8)],
+    limit: 3,
     want: ['aa09ff', 'aa0aff', 'aa08ff'],
   },
   {
@@ -80,6 +82,12 @@ const CASES: { name: string; input: string; pairs: CmpPair[]; limit?: number; wa
     pairs: [pair(0x0bn, 0x0an, 1), pair(0x78n, 0x77n, 1)],
     limit: 2,
     want: ['0b0a0a0a0a0a0a0a0a0a0a0a77', '0a0a0a0a0a0a0a0a0a0a0a0a78'],
+  },
+  {
+    name: 'a small value written may be a length: the variant grows by that many bytes, last',
+    input: '00aa',
+    pairs: [pair(0x3n, 0x0n, 1)],
+    want: ['03aa', '04aa', '02aa', '03aa03aa03'],
   },
   {
     name: 'compares of trivial values only (0, 1, -1) are skipped',
@@ -91,8 +99,8 @@ const CASES: { name: string; input: string; pairs: CmpPair[]; limit?: number; wa
     name: 'duplicates and the input itself are dropped',
     input: '0100',
     pairs: [pair(0x0002n, 0x0001n, 2), pair(0x0002n, 0x0001n, 2)],
-    // 0x0002 - 1 is the input again.
-    want: ['0200', '0300'],
+    // 0x0002 - 1 is the input again; last, the input grown by the 2 its length field now says.
+    want: ['0200', '0300', '02000200'],
   },
   {
     name: 'limit',

@@ -1,0 +1,29 @@
+// Length control: mutants stay short while coverage grows, and may grow once it stalls.
+import assert from 'node:assert/strict';
+import { test } from 'node:test';
+import { LengthControl } from '../../../src/engine/fuzz/lenControl';
+
+test('the limit starts at the longest seed (at least 4) and grows only without progress', () => {
+  const c = new LengthControl(4096, 0);
+  assert.equal(c.limit, 4);
+  c.update(150);
+  assert.equal(c.limit, 4, '150 runs: 4 * 100 * log2(4) = 200 not reached');
+  c.progress(150);
+  c.update(300);
+  assert.equal(c.limit, 4, 'new coverage at 150 restarts the wait');
+  c.update(351);
+  assert.equal(c.limit, 6);
+  c.update(100_000);
+  assert.ok(c.limit > 100, `${c.limit}`);
+  assert.equal(new LengthControl(4096, 300).limit, 300);
+});
+
+test('the limit never passes maxLen; a parent longer than the limit keeps its length', () => {
+  const c = new LengthControl(64, 10);
+  c.update(10_000_000);
+  assert.equal(c.limit, 64);
+  const d = new LengthControl(4096, 8);
+  assert.equal(d.limitFor(Buffer.alloc(3)), 8);
+  assert.equal(d.limitFor(Buffer.alloc(100)), 100);
+  assert.equal(new LengthControl(50, 8).limitFor(Buffer.alloc(100)), 50);
+});
