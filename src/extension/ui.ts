@@ -1,6 +1,6 @@
 // Everything the user sees of fuzzing, registered in one call: gutter, Problems, tree, status bar.
 import * as vscode from 'vscode';
-import { GutterDecorator } from './coverage/gutterDecorations';
+import { GutterDecorator, gutterIcons } from './coverage/gutterDecorations';
 import { FuzzTestCoverage } from './coverage/testCoverage';
 import { openDashboard, type DashboardPanel } from './dashboard/dashboardPanel';
 import {
@@ -43,7 +43,8 @@ export function registerCoverageViews(
   context: vscode.ExtensionContext,
   state: WorkbenchState,
 ): CoverageViews {
-  const gutter = new GutterDecorator(state, vscode.Uri.joinPath(context.extensionUri, 'media'));
+  const media = vscode.Uri.joinPath(context.extensionUri, 'media');
+  const gutter = new GutterDecorator(state, gutterIcons(media, context.globalStorageUri));
   const testCoverage = new FuzzTestCoverage(state);
   context.subscriptions.push(gutter, testCoverage);
   return { gutter, testCoverage, show: () => gutter.show(), hide: () => gutter.hide() };

@@ -1,6 +1,6 @@
 // The fuzzing UI in a real VS Code: gutter decorations, Problems, findings tree, status bar, dashboard.
 import * as assert from 'node:assert/strict';
-import { mkdirSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { suite, suiteSetup, test } from 'mocha';
 import * as vscode from 'vscode';
@@ -133,6 +133,20 @@ suite('Fuzzing UI in VS Code', () => {
     await waitFor('the setting hides the gutter', () => gutter.drawnRuns(deviceC) === undefined);
     await config.update('showGutter', undefined, vscode.ConfigurationTarget.Workspace);
     await waitFor('the setting shows the gutter', () => gutter.drawnRuns(deviceC) !== undefined);
+
+    // A colour setting recolours the gutter icon (written once to global storage) and redraws.
+    assert.match(gutter.iconUri('covered')?.path ?? '', /\/media\/coverage\/covered\.svg$/);
+    await config.update('coveredColor', '#123456', vscode.ConfigurationTarget.Workspace);
+    await waitFor('the covered icon is recoloured', () =>
+      /covered-[0-9a-f]{12}\.svg$/.test(gutter.iconUri('covered')?.path ?? ''),
+    );
+    const icon = readFileSync(gutter.iconUri('covered')?.fsPath ?? '', 'utf8');
+    assert.match(icon, /fill="#123456"/);
+    assert.ok(gutter.drawnRuns(deviceC), 'redrawn with the new decoration types');
+    await config.update('coveredColor', undefined, vscode.ConfigurationTarget.Workspace);
+    await waitFor('the default icon is back', () =>
+      (gutter.iconUri('covered')?.path ?? '').endsWith('/media/coverage/covered.svg'),
+    );
     assert.equal(vscode.window.activeTextEditor, editor);
   });
 

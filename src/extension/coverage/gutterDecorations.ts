@@ -1,8 +1,10 @@
 // Coverage in the gutter: covered / partial / uncovered line marks and overview-ruler marks, live.
-import { realpathSync } from 'node:fs';
+import { mkdirSync, readFileSync, realpathSync, renameSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
 import * as vscode from 'vscode';
 import type { LineState } from '../../protocol/messages';
 import type { WorkbenchState } from '../state/workbenchState';
+import { tintIcon, tintedIconName } from './gutterIcons';
 import { groupLineRuns, type RunsByState } from './lineRanges';
 import { hostTasks } from '../perf/taskTimer';
 
@@ -22,6 +24,33 @@ export const DEFAULT_COLORS: Record<LineState, string> = {
   partial: 'rgba(210, 153, 34, 0.8)',
   uncovered: 'rgba(248, 81, 73, 0.8)',
 };
+
+/** The gutter icon of a state in a colour. */
+export type IconSource = (state: LineState, color: string) => vscode.Uri;
+
+/**
+ * media/coverage's icons in their default colours; another colour's icon is written once under
+ * `storageDir` (the extension's global storage: served to the editor like media/ is). Should that
+ * fail, the default icon is used and the colour still shows in the overview ruler.
+ */
+export function gutterIcons(mediaDir: vscode.Uri, storageDir: vscode.Uri): IconSource {
+  return (state, color) => {
+    const template = vscode.Uri.joinPath(mediaDir, 'coverage', `${state}.svg`);
+    if (color.trim() === DEFAULT_COLORS[state]) return template;
+    try {
+      const dir = join(storageDir.fsPath, 'gutter');
+      const path = join(dir, tintedIconName(state, color));
+      mkdirSync(dir, { recursive: true });
+      // Written whole and renamed, so an editor never loads half an icon.
+      const tmp = `${path}.${process.pid}.tmp`;
+      writeFileSync(tmp, tintIcon(readFileSync(template.fsPath, 'utf8'), color));
+      renameSync(tmp, path);
+      return vscode.Uri.file(path);
+    } catch {
+      return template;
+    }
+  };
+}
 
 export function readGutterSettings(): GutterSettings {
   const config = vscode.workspace.getConfiguration('fuzzwb.coverage');
@@ -48,12 +77,13 @@ export class GutterDecorator implements vscode.Disposable {
   private readonly drawn = new Map<string, RunsByState>();
   /** Editor path → coverage key; an editor may open a file through a symlink. */
   private readonly keys = new Map<string, string>();
+  private readonly iconUris = new Map<LineState, vscode.Uri>();
   private readonly disposables: vscode.Disposable[] = [];
   private readonly unsubscribe: () => void;
 
   constructor(
     private readonly state: WorkbenchState,
-    private readonly mediaUri: vscode.Uri,
+    private readonly icons: IconSource,
     private settings: GutterSettings = readGutterSettings(),
   ) {
     this.types = this.createTypes();
@@ -168,16 +198,24 @@ export class GutterDecorator implements vscode.Disposable {
     return key;
   }
 
+  /** The icon each state is drawn with now (media/'s, or one in a configured colour). */
+  iconUri(state: LineState): vscode.Uri | undefined {
+    return this.iconUris.get(state);
+  }
+
   private createTypes(): Record<LineState, vscode.TextEditorDecorationType> {
-    const make = (state: LineState) =>
-      vscode.window.createTextEditorDecorationType({
+    const make = (state: LineState) => {
+      const icon = this.icons(state, this.settings.colors[state]);
+      this.iconUris.set(state, icon);
+      return vscode.window.createTextEditorDecorationType({
         isWholeLine: true,
-        gutterIconPath: vscode.Uri.joinPath(this.mediaUri, 'coverage', `${state}.svg`),
+        gutterIconPath: icon,
         gutterIconSize: 'contain',
         overviewRulerColor: this.settings.colors[state],
         overviewRulerLane: vscode.OverviewRulerLane.Left,
         rangeBehavior: vscode.DecorationRangeBehavior.ClosedClosed,
       });
+    };
     return { covered: make('covered'), partial: make('partial'), uncovered: make('uncovered') };
   }
 
