@@ -1,5 +1,5 @@
 // The input-to-state stage of a new corpus entry, with checksum fix-ups for entries that need them.
-import { CMP_SLOT_BYTES } from './cmpTable';
+import { CMP_SLOT_BYTES, readSlot } from './cmpTable';
 import { inputToStateSites, pairsAfterRun, refixSite, type I2sSite } from './inputToState';
 import type { LoopEnd } from './loop';
 import { memcmpVariants, readMemcmpTable } from './memcmpTable';
@@ -13,6 +13,13 @@ const I2S_VARIANTS = 256;
 const FIX_VARIANTS = 64;
 /** Fix sites one input carries: nested checksums are rare deeper than this. */
 const MAX_FIXES = 4;
+/**
+ * Havoc mutants of an entry with fix sites that are run with fix-ups too: elsewhere every
+ * mutation of such an entry breaks its checksum, so havoc alone gets nowhere past it.
+ */
+const FIX_MUTANTS = 64;
+/** Places a recomputed value is tried at besides the remembered one (a record further on). */
+const FIX_SEARCH = 4;
 
 /** What the stage needs of the loop. */
 export interface I2sContext {
@@ -26,6 +33,8 @@ export interface I2sContext {
   budget(n: number): number;
   /** The loop should end (time, runs, stop). */
   stopped(): boolean;
+  /** Havoc mutants of an input, as the loop's batches make them. */
+  mutants(input: Buffer, n: number): Buffer[];
 }
 
 /**
@@ -67,11 +76,9 @@ export class InputToStateStage {
       if (sites.length > 0) this.fixes.set(v.input, sites.slice(-MAX_FIXES));
     }
     if (inherited.length === 0) return ctx.run(variants.map((v) => v.input));
-    return this.runWithFixes(
-      variants.map((v) => v.input),
-      inherited,
-      ctx,
-    );
+    const mutants = ctx.mutants(input, ctx.budget(FIX_MUTANTS));
+    for (const m of mutants) this.fixes.set(m, inherited);
+    return this.runWithFixes([...variants.map((v) => v.input), ...mutants], inherited, ctx);
   }
 
   /** Runs each variant alone, then the fixed-up ones together. */
@@ -87,15 +94,22 @@ export class InputToStateStage {
       const ended = await ctx.run([v]);
       if (ended !== undefined) return ended;
       let w = v;
+      const elsewhere: Buffer[] = [];
       for (const [i, s] of sites.entries()) {
         // A slot the run did not rewrite holds an older input's operands: nothing to fix from.
         if (slotBytes(ctx.table(), s.slot).equals(slotsBefore[i] ?? Buffer.alloc(0))) continue;
         w = refixSite(w, s, ctx.table()) ?? w;
+        // The same check on a later record (the next frame's CRC) sits somewhere else.
+        const pair = readSlot(ctx.table(), s.slot);
+        if (pair === undefined) continue;
+        for (const x of inputToStateSites(v, [pair], FIX_SEARCH)) elsewhere.push(x.input);
       }
-      if (w === v) continue;
       const carried = this.fixes.get(v);
-      if (carried !== undefined) this.fixes.set(w, carried);
-      fixed.push(w);
+      for (const x of [w, ...elsewhere]) {
+        if (x === v || fixed.some((y) => y.equals(x))) continue;
+        if (carried !== undefined) this.fixes.set(x, carried);
+        fixed.push(x);
+      }
     }
     if (fixed.length === 0 || ctx.stopped()) return undefined;
     return ctx.run(fixed);

@@ -271,6 +271,15 @@ export class FuzzLoop {
       memcmpTable: this.memcmp?.table,
       budget: (n) => this.remainingRuns(n),
       stopped: () => this.limitReached() !== undefined,
+      mutants: (parent, n) => {
+        const maxLen = this.lengths.limitFor(parent);
+        const out: Buffer[] = [];
+        for (let i = 0; i < n; i++) {
+          const other = this.corpus.pickUniform(this.opts.rng).input;
+          out.push(mutate(parent, this.opts.rng, { maxLen, dictionary: this.dict }, other));
+        }
+        return out;
+      },
     });
   }
 
