@@ -2,8 +2,11 @@
 
 /** Runs without new coverage, per log2 of the limit, before the limit grows (libFuzzer: 100). */
 const RUNS_PER_STEP = 100;
-/** The smallest limit: room for a tag and a length. */
-const MIN_LIMIT = 4;
+/**
+ * The smallest limit (libFuzzer's is 4): harnesses often return early below a few bytes
+ * (`if (size < 8) return 0;`), and no input shorter than that tells anything.
+ */
+const MIN_LIMIT = 8;
 
 function log2(x: number): number {
   return Math.max(1, Math.floor(Math.log2(Math.max(1, x))));
