@@ -46,7 +46,9 @@ export function buildTarget(name) {
       run('clang-19', [...OPT, '-fsanitize=fuzzer,address', src, '-o', out('libfuzzer')]),
     ),
     aflPersistent: afl('afl-persistent', ['-fsanitize=fuzzer'], { AFL_USE_ASAN: '1' }),
-    aflPersistentCmplog: afl('afl-persistent.cmplog', ['-fsanitize=fuzzer'], { AFL_LLVM_CMPLOG: '1' }),
+    aflPersistentCmplog: afl('afl-persistent.cmplog', ['-fsanitize=fuzzer'], {
+      AFL_LLVM_CMPLOG: '1',
+    }),
     aflFork: afl('afl-fork', [aflForkDriver], { AFL_USE_ASAN: '1' }),
     aflForkCmplog: afl('afl-fork.cmplog', [aflForkDriver], { AFL_LLVM_CMPLOG: '1' }),
   };
