@@ -15,6 +15,8 @@ export interface CorpusEntry {
   chosen: number;
   /** Best (smallest size x time) entry for at least one of its edges: AFL's "favored". */
   favored: boolean;
+  /** Weight before fatigue: recomputed only when the corpus changes. */
+  base: number;
   weight: number;
 }
 
@@ -22,8 +24,16 @@ export interface CorpusEntry {
 const FAVORED_FACTOR = 4;
 /** Picks after which an entry's weight has halved (AFL++'s fast schedule lowers energy likewise). */
 const FATIGUE_PICKS = 2048;
-/** Picks between weight refreshes when no entry was added (fatigue changes slowly). */
+/** Picks between fatigue updates of the weights (fatigue changes slowly). */
 const REFRESH_EVERY = 512;
+/**
+ * Picks between full recomputations after the corpus changed, plus one per FEATURES_PER_PICK
+ * features held: a recomputation is O(total features), so a steady stream of discoveries into a
+ * large corpus must not cost more than the fuzzing. Entries added in between weigh as much as
+ * the heaviest entry until then.
+ */
+const FULL_EVERY = 4096;
+const FEATURES_PER_PICK = 4;
 /** Speed and size factors stay within [1/LIMIT, LIMIT]: a slow entry is rarer, not dead. */
 const PERF_LIMIT = 4;
 
@@ -46,6 +56,9 @@ export class Scheduler {
   private total = 0;
   private dirty = true;
   private picksSinceRefresh = 0;
+  private picksSinceFull = Infinity;
+  private maxBase = 1;
+  private totalFeatures = 0;
 
   get size(): number {
     return this.entries.length;
@@ -56,7 +69,14 @@ export class Scheduler {
   }
 
   add(input: Buffer, profile?: EntryProfile): CorpusEntry {
-    const e: CorpusEntry = { input, profile: undefined, chosen: 0, favored: false, weight: 1 };
+    const e: CorpusEntry = {
+      input,
+      profile: undefined,
+      chosen: 0,
+      favored: false,
+      base: this.maxBase,
+      weight: this.maxBase,
+    };
     this.entries.push(e);
     if (profile !== undefined) this.setProfile(e, profile);
     this.dirty = true;
@@ -65,6 +85,7 @@ export class Scheduler {
 
   setProfile(e: CorpusEntry, profile: EntryProfile): void {
     if (e.profile !== undefined) this.count(e.profile.features, -1);
+    this.totalFeatures += profile.features.length - (e.profile?.features.length ?? 0);
     e.profile = profile;
     this.count(profile.features, 1);
     this.dirty = true;
@@ -81,8 +102,16 @@ export class Scheduler {
 
   /** A parent for the next mutation, drawn by weight. */
   pick(rng: Rng): CorpusEntry {
-    if (this.dirty || this.picksSinceRefresh >= REFRESH_EVERY) this.refresh();
+    const fullEvery = FULL_EVERY + this.totalFeatures / FEATURES_PER_PICK;
+    if (this.dirty && this.picksSinceFull >= fullEvery) this.refresh();
+    else if (
+      this.picksSinceRefresh >= REFRESH_EVERY ||
+      this.cumulative.length !== this.entries.length
+    ) {
+      this.reweigh();
+    }
     this.picksSinceRefresh++;
+    this.picksSinceFull++;
     const r = (rng.next() / 0x100000000) * this.total;
     let lo = 0;
     let hi = this.entries.length - 1;
@@ -104,7 +133,7 @@ export class Scheduler {
     return e;
   }
 
-  /** Recomputes every weight: O(total features), done only after additions or many picks. */
+  /** Recomputes every weight: O(total features), done only after the corpus changed. */
   refresh(): void {
     const n = this.entries.length;
     this.markFavored();
@@ -132,8 +161,6 @@ export class Scheduler {
       rarities[i] = r;
       if (r > maxRarity) maxRarity = r;
     }
-    this.cumulative = new Float64Array(n);
-    let acc = 0;
     for (const [i, e] of this.entries.entries()) {
       // Not profiled yet: as rare as the rarest, it is the newest thing there is.
       const rarity = e.profile === undefined ? Math.max(maxRarity, 1) : (rarities[i] ?? 0);
@@ -142,18 +169,29 @@ export class Scheduler {
         e.profile === undefined
           ? 1
           : clamp(avgTime / Math.max(e.profile.execUs, 1), 1 / PERF_LIMIT, PERF_LIMIT);
-      const fatigue = 1 / (1 + e.chosen / FATIGUE_PICKS);
-      const w =
+      e.base =
         (rarity + 1e-3) *
         Math.sqrt(size * time) *
-        fatigue *
         (e.favored || e.profile === undefined ? FAVORED_FACTOR : 1);
-      e.weight = w;
-      acc += w;
+    }
+    this.maxBase = this.entries.reduce((m, e) => Math.max(m, e.base), 1e-3);
+    this.dirty = false;
+    this.picksSinceFull = 0;
+    this.reweigh();
+  }
+
+  /** Applies fatigue to the base weights: O(entries), cheap enough every few hundred picks. */
+  private reweigh(): void {
+    if (this.cumulative.length !== this.entries.length) {
+      this.cumulative = new Float64Array(this.entries.length);
+    }
+    let acc = 0;
+    for (const [i, e] of this.entries.entries()) {
+      e.weight = e.base / (1 + e.chosen / FATIGUE_PICKS);
+      acc += e.weight;
       this.cumulative[i] = acc;
     }
     this.total = acc;
-    this.dirty = false;
     this.picksSinceRefresh = 0;
   }
 

@@ -105,3 +105,15 @@ test('featuresOf gives index*8 + hit-count bucket, aligned or not', () => {
   unaligned[4095] = 1;
   assert.deepEqual([...featuresOf(unaligned)], [24, 4095 * 8]);
 });
+
+test('an entry added between full recomputations weighs like the heaviest until the next one', () => {
+  const s = new Scheduler();
+  for (let i = 0; i < 10; i++) s.add(Buffer.from(`e${i}`), { features: f(8 * i), execUs: 10 });
+  draws(s, 10);
+  const late = s.add(Buffer.from('late'), { features: f(8, 16), execUs: 10 });
+  const counts = draws(s, 1000, 2);
+  const share = (counts.get(late) ?? 0) / 1000;
+  assert.ok(share > 0.05 && share < 0.2, `picked ${share} of the time before its recomputation`);
+  draws(s, 5000, 3);
+  assert.ok(late.base < s.all()[5]!.base, 'recomputed: its edges are shared, e5 holds its own');
+});
