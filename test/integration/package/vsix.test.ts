@@ -64,7 +64,7 @@ describe('npm run package', () => {
     vsix = join(work, `${manifest.name}-${manifest.version}.vsix`);
     entries = listZip(vsix);
     console.log(
-      `# ${manifest.name}-${manifest.version}.vsix: ${statSync(vsix).size} bytes, ${entries.length} entries`,
+      `${manifest.name}-${manifest.version}.vsix: ${statSync(vsix).size} bytes, ${entries.length} entries`,
     );
   });
 
