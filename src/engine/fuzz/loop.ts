@@ -288,6 +288,11 @@ export class FuzzLoop {
     seeding: boolean,
     afterRun?: (res: BatchResult) => void,
   ): Promise<LoopEnd | undefined> {
+    // Every stage must respect -max_len (the executor refuses longer inputs): cut here, once.
+    const max = this.opts.maxLen;
+    if (inputs.some((i) => i.length > max)) {
+      inputs = inputs.map((i) => (i.length > max ? i.subarray(0, max) : i));
+    }
     const res = await this.exec.runBatch(inputs, {
       feedback: true,
       stopOnFinding: this.opts.stopBatchOnFinding ?? true,

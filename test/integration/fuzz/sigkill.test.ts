@@ -58,10 +58,23 @@ function fuzzThenKill(
 
 const newLines = (stderr: string): string[] =>
   stderr.split('\n').filter((l) => /^#\d+\tNEW /.test(l));
-const reportedFindings = (stderr: string): string[] => [
-  ...[...stderr.matchAll(/==fuzzwb== input written to (\S+)/g)].map((m) => m[1] ?? ''),
-  ...[...stderr.matchAll(/==fuzzwb== smaller input for .*: (\S+)$/gm)].map((m) => m[1] ?? ''),
-];
+/**
+ * The input each reported finding holds last: a smaller input of the same type replaces the
+ * earlier file (and removes it), so only the latest path per type must be on disk.
+ */
+function reportedFindings(stderr: string): string[] {
+  const latest = new Map<string, string>();
+  let type = '';
+  for (const line of stderr.split('\n')) {
+    const fresh = /^==fuzzwb== new \S+: (.*)$/.exec(line);
+    if (fresh !== null) type = fresh[1] ?? '';
+    const written = /^==fuzzwb== input written to (\S+)/.exec(line);
+    if (written !== null) latest.set(type, written[1] ?? '');
+    const smaller = /^==fuzzwb== smaller input for (.*): (\S+)$/.exec(line);
+    if (smaller !== null) latest.set(smaller[1] ?? '', smaller[2] ?? '');
+  }
+  return [...latest.values()];
+}
 /** Edges a corpus covers, as `fuzzwb cov` counts them. */
 function covEdges(target: string, dirs: string[]): number {
   const r = spawnSync(fuzzwbBin, ['cov', target, ...dirs], { encoding: 'utf8' });
