@@ -30,15 +30,21 @@ function widths(p: CmpPair): number[] {
   return out;
 }
 
-/** Offsets where `pattern` occurs in `data`, at most `max`. */
-function sites(data: Buffer, pattern: Buffer, max: number): number[] {
-  const out: number[] = [];
+/**
+ * Offsets where `pattern` occurs in `data`, at most `max`: the first ones and the last ones when
+ * there are more. The table keeps the last execution of each compare, and a repetitive input
+ * (a dozen register writes of the same value) holds that one near its end, not its start.
+ */
+export function sites(data: Buffer, pattern: Buffer, max: number): number[] {
+  const all: number[] = [];
   let at = data.indexOf(pattern);
-  while (at >= 0 && out.length < max) {
-    out.push(at);
+  while (at >= 0) {
+    all.push(at);
     at = data.indexOf(pattern, at + 1);
   }
-  return out;
+  if (all.length <= max) return all;
+  const head = Math.ceil(max / 2);
+  return [...all.slice(0, head), ...all.slice(all.length - (max - head))];
 }
 
 /** Where one variant wrote what: enough to write a fresh value there again (a checksum fix). */
@@ -136,7 +142,41 @@ function pairVariants(input: Buffer, p: CmpPair): I2sVariant[] {
       }
     }
   }
-  return [...out, ...longer];
+  return [...out, ...longer, ...widened(input, p)];
+}
+
+/**
+ * Variants for an operand the input held only in part: its value fits in fewer bytes than the
+ * compare's width, and the other operand does not. A reader that ran out of input (a data
+ * provider reading integers from the end of the input, a length-prefixed field cut short) gave
+ * those few bytes; the other operand is written at their place at full width, the input growing
+ * by the missing bytes.
+ */
+function widened(input: Buffer, p: CmpPair): I2sVariant[] {
+  const out: I2sVariant[] = [];
+  const constant = (p.flags & FWB_CMP_CONST) !== 0;
+  for (const [from, to] of [
+    [p.b, p.a],
+    [p.a, p.b],
+  ] as const) {
+    if (from === 0n) continue;
+    for (const w of [1, 2, 4]) {
+      const limit = 1n << BigInt(w * 8);
+      if (w >= p.size || from >= limit || to < limit) continue;
+      for (const le of [true, false]) {
+        for (const at of sites(input, intBytes(from, w, le), MAX_SITES)) {
+          const v = Buffer.concat([
+            input.subarray(0, at),
+            intBytes(to, p.size, le),
+            input.subarray(at + w),
+          ]);
+          out.push({ input: v, site: { slot: p.slot, at, size: p.size, le, constant } });
+        }
+      }
+      break;
+    }
+  }
+  return out;
 }
 
 /** The variants of inputToStateSites without where they came from. */

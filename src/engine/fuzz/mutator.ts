@@ -90,18 +90,30 @@ const eraseBytes: Mutation = (d, rng) => {
   return Buffer.concat([d.subarray(0, at), d.subarray(at + n)]);
 };
 
-const copyBlock: Mutation = (d, rng, opts) => {
-  if (d.length < 2) return d;
-  const n = 1 + rng.below(Math.min(32, d.length - 1));
-  const from = rng.below(d.length - n + 1);
-  const block = Buffer.from(d.subarray(from, from + n));
-  if (rng.oneIn(2)) {
+/**
+ * Copies `n` bytes of `src` (which may be `d` itself) over `d` or into it at a random place:
+ * libFuzzer's CopyPart and CrossOver. Whole records (a frame, a register write) are copied as
+ * often as parts of them, so a record can be repeated or moved between inputs intact.
+ */
+export function copyPart(d: Buffer, src: Buffer, rng: Rng, maxLen: number): Buffer {
+  if (src.length === 0 || d.length === 0) return d;
+  const n = 1 + rng.below(src.length);
+  const from = rng.below(src.length - n + 1);
+  const block = Buffer.from(src.subarray(from, from + n));
+  if (rng.oneIn(2) && n <= d.length) {
     block.copy(d, rng.below(d.length - n + 1));
     return d;
   }
+  const room = maxLen - d.length;
+  if (room <= 0) return d;
   const at = rng.below(d.length + 1);
-  return clampLen(Buffer.concat([d.subarray(0, at), block, d.subarray(at)]), opts.maxLen);
-};
+  return Buffer.concat([d.subarray(0, at), block.subarray(0, room), d.subarray(at)]);
+}
+
+const copyBlock: Mutation = (d, rng, opts) => copyPart(d, d, rng, opts.maxLen);
+
+const insertPartOf: Mutation = (d, rng, opts, other) =>
+  copyPart(d, other !== undefined && other.length > 0 ? other : d, rng, opts.maxLen);
 
 const dictionaryToken: Mutation = (d, rng, opts) => {
   if (opts.dictionary.length === 0) return randomByte(d, rng, opts, undefined);
@@ -129,6 +141,7 @@ const MUTATIONS: readonly Mutation[] = [
   insertBytes,
   eraseBytes,
   copyBlock,
+  insertPartOf,
   dictionaryToken,
   splice,
 ];

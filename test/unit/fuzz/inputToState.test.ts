@@ -2,7 +2,7 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { FWB_CMP_CONST, readCmpTable, type CmpPair } from '../../../src/engine/fuzz/cmpTable';
-import { inputToStateVariants, pairsAfterRun } from '../../../src/engine/fuzz/inputToState';
+import { inputToStateVariants, pairsAfterRun, sites } from '../../../src/engine/fuzz/inputToState';
 import { cmpTableOf } from './fakeCmpTarget';
 
 const hex = (b: Buffer): string => b.toString('hex');
@@ -64,10 +64,24 @@ const CASES: { name: string; input: string; pairs: CmpPair[]; limit?: number; wa
     want: ['42', '43'],
   },
   {
-    name: 'operand wider than the input gives nothing',
+    name: 'an operand the input held only in part is written at full width, the input growing',
     input: '1122',
     pairs: [pair(0x11223344n, 0x2211n, 4)],
-    want: [],
+    want: ['44332211'],
+  },
+  {
+    name: 'a data provider that ran out: the bytes it read at the front become the whole value',
+    // Integers are read from the end; the 32-bit key got the first two bytes only (0x0201).
+    input: '0102aabbcc',
+    pairs: [pair(0xfeedbeefn, 0x0201n, 4)],
+    want: ['efbeedfeaabbcc'],
+  },
+  {
+    name: 'an operand that fits its narrower form in both is not widened',
+    input: '05aa',
+    pairs: [pair(0x09n, 0x05n, 4)],
+    limit: 3,
+    want: ['09aa', '0aaa', '08aa'],
   },
   {
     name: 'a wide compare of small values is tried at the narrower widths too',
@@ -125,6 +139,13 @@ test('inputToState caps the sites of one pattern', () => {
   const out = inputToStateVariants(input, [pair(0x4141n, 0n, 2)], 1000);
   // 8 sites, 3 deltas little-endian; big-endian 0x4141 repeats, 0x4142 and 0x4140 do not.
   assert.equal(out.length, 8 * 5);
+});
+
+test('inputToState sites: the first and the last ones when there are too many', () => {
+  const data = Buffer.from('ab'.repeat(10), 'hex');
+  assert.deepEqual(sites(data, Buffer.from('ab', 'hex'), 4), [0, 1, 8, 9]);
+  assert.deepEqual(sites(data, Buffer.from('ab', 'hex'), 20), [0, 1, 2, 3, 4, 5, 6, 7, 8, 9]);
+  assert.deepEqual(sites(data, Buffer.from('cd', 'hex'), 4), []);
 });
 
 test('pairsAfterRun puts the slots the run changed first', () => {
