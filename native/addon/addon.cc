@@ -1,6 +1,8 @@
 // The only file that touches Node-API: argument checks, conversions, promises, the Executor class.
 #include <napi.h>
 
+#include <sched.h>
+
 #include <cmath>
 #include <limits>
 #include <memory>
@@ -85,6 +87,8 @@ ExecConfig parseOptions(const Napi::CallbackInfo &info) {
   c.outputLimit = uintOption(opts, "outputLimit", 0, 1u << 28);
   c.handshakeTimeoutMs = uintOption(opts, "handshakeTimeoutMs", 1, u32max / 1000);
   uintOption(opts, "maxInputSize", 1, 1u << 30);
+  if (!opts.Get("cpu").IsUndefined())
+    c.cpu = static_cast<int>(uintOption(opts, "cpu", 0, CPU_SETSIZE - 1));
   if (!opts.Get("cmp").IsBoolean())
     typeError(env, "Executor: options.cmp must be a boolean");
   return c;

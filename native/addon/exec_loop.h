@@ -24,6 +24,8 @@ struct ExecConfig {
   uint32_t persistent = 1;
   uint32_t outputLimit = 64 * 1024;
   uint32_t handshakeTimeoutMs = 10000;
+  // Core the executor thread, and so the target it spawns, is bound to; -1 = not bound.
+  int cpu = -1;
 };
 
 struct Handshake {

@@ -1,6 +1,7 @@
 // The one long-lived native thread per executor: it owns the fork server and runs queued jobs.
 #include "executor_thread.h"
 
+#include <sched.h>
 #include <signal.h>
 #include <sys/eventfd.h>
 #include <time.h>
@@ -89,6 +90,15 @@ void ExecutorThread::main() {
   sigset_t all;
   sigfillset(&all);
   pthread_sigmask(SIG_BLOCK, &all, nullptr);
+  // The target inherits this thread's affinity through posix_spawn, and its children through
+  // fork: every hand-over of an input then stays on one core (see src/engine/exec/cpuBinding.ts).
+  // A core that cannot be had (hotplugged away, outside a cpuset) just leaves things unbound.
+  if (config_.cpu >= 0) {
+    cpu_set_t set;
+    CPU_ZERO(&set);
+    CPU_SET(config_.cpu, &set);
+    sched_setaffinity(0, sizeof(set), &set);
+  }
   ExecLoop loop(config_, shm_, feedback_, cancelFd_);
   for (;;) {
     Job *job;

@@ -155,6 +155,12 @@ export const FLAGS: readonly FlagSpec[] = [
     help: 'export: overwrite generated files even where they were changed by hand.',
   },
   { name: 'json', kind: 'int', default: 0, help: 'import: print one JSON object per input.' },
+  {
+    name: 'bind_cpu',
+    kind: 'int',
+    default: 1,
+    help: 'Bind each executor and its target to a core no other process is bound to (0 = never).',
+  },
   { name: 'print_final_stats', kind: 'int', default: 1, help: 'Print stat:: lines at the end.' },
   { name: 'help', kind: 'int', default: 0, help: 'Print this help.' },
 ];

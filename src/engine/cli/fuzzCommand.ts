@@ -112,6 +112,7 @@ export async function fuzzCommand(args: ParsedArgs): Promise<number> {
         useCmp: intFlag(f, 'use_cmp') !== 0,
         mode,
         persistent: intFlag(f, 'persistent'),
+        bindCpu: intFlag(f, 'bind_cpu') !== 0,
         artifactPrefix: stringFlag(f, 'artifact_prefix'),
         verifyRuns: intFlag(f, 'verify_runs'),
         triageSkip: stringFlag(f, 'triage_skip'),

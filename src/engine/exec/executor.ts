@@ -18,6 +18,8 @@ export interface ExecutorConfig {
   handshakeTimeoutMs?: number;
   maxInputSize?: number;
   cmp?: boolean;
+  /** Core to bind the executor thread and the target to (see cpuBinding.ts); absent = unbound. */
+  cpu?: number;
   /** Sanitizers symbolize their own reports (slow per crash); see targetEnv. Default true. */
   symbolize?: boolean;
   /** Environment to start from; defaults to the engine's. */
@@ -78,6 +80,7 @@ export async function startExecutor(cfg: ExecutorConfig): Promise<StartedExecuto
     handshakeTimeoutMs: cfg.handshakeTimeoutMs ?? EXECUTOR_DEFAULTS.handshakeTimeoutMs,
     maxInputSize: cfg.maxInputSize ?? EXECUTOR_DEFAULTS.maxInputSize,
     cmp: cfg.cmp ?? false,
+    ...(cfg.cpu !== undefined ? { cpu: cfg.cpu } : {}),
   });
   try {
     const handshake = await executor.start();

@@ -30,6 +30,8 @@ export interface ExecutorOptions {
   maxInputSize: number;
   /** Record trace-cmp operands in shared memory. */
   cmp: boolean;
+  /** Core to bind the executor's thread and the target to (exec/cpuBinding); absent = unbound. */
+  cpu?: number;
 }
 
 /** One instrumented module (the executable or a shared object) as the runtime registered it. */

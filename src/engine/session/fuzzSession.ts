@@ -2,6 +2,7 @@
 import { mkdirSync } from 'node:fs';
 import type { DeltaLine } from '../coverage/deltaFeed';
 import { openLiveDeltas, type LiveDeltas } from '../coverage/liveDeltas';
+import { pickFreeCpu } from '../exec/cpuBinding';
 import { addToCorpus } from '../fuzz/artifacts';
 import { DictionaryError, loadDictionary } from '../fuzz/dictionary';
 import { startModeExecutors, type FuzzMode, type ModeExecutors } from '../fuzz/hybridModes';
@@ -39,6 +40,8 @@ export interface FuzzSessionOptions {
   sourceRoots: string[];
   /** Send coverage deltas through `events.coverage` (rate-limited). */
   coverage: boolean;
+  /** Bind the executors to a free core (exec/cpuBinding.ts); default true. */
+  bindCpu?: boolean;
 }
 
 /** Something a session reports; `tag` matches libFuzzer's status words. */
@@ -64,6 +67,12 @@ export interface FuzzSessionResult {
   /** Kind of the first finding of this run, if any (the CLI's exit code). */
   firstFinding: BatchFinding['kind'] | undefined;
   hybrid: boolean;
+}
+
+/** The executor option that binds a session's executors to one free core, unless turned off. */
+export function executorCpu(opts: Pick<FuzzSessionOptions, 'bindCpu'>, preferred: number) {
+  const cpu = opts.bindCpu === false ? undefined : pickFreeCpu(preferred);
+  return cpu !== undefined ? { cpu } : {};
 }
 
 /** Bad options (a missing dictionary, an unwritable artifact prefix): the caller's fault. */
@@ -112,6 +121,7 @@ export class FuzzSession {
         // Crashes are symbolized by the triage session's cached symbolizer, not in every child.
         symbolize: false,
         cmp: opts.useCmp,
+        ...executorCpu(opts, 0),
       },
       Math.max(0, opts.persistent),
       { onNotReproduced: (_input, res) => events.notReproduced(res.kind) },

@@ -4,6 +4,7 @@ import { DictionaryError, loadDictionary } from '../fuzz/dictionary';
 import { startModeExecutors, type ModeExecutors } from '../fuzz/hybridModes';
 import { FuzzLoop, type LoopEnd, type LoopStats } from '../fuzz/loop';
 import { createRng } from '../fuzz/rng';
+import { executorCpu } from '../session/fuzzSession';
 import {
   asBuffer,
   type FromWorker,
@@ -39,6 +40,7 @@ function startExecutors(setup: WorkerSetup, channel: ParentChannel): Promise<Mod
       // Crashes are symbolized by the parent's triage, not in every child.
       symbolize: false,
       cmp: o.useCmp,
+      ...executorCpu(o, setup.index),
     },
     Math.max(0, o.persistent),
     { onNotReproduced: (_input, res) => channel.send({ t: 'notReproduced', kind: res.kind }) },
