@@ -81,7 +81,13 @@ export function inputToStateSites(
     .map((p) => pairVariants(input, p));
   const out: I2sVariant[] = [];
   const seen = new Set<string>([input.toString('latin1')]);
+  const both = combined(input, perPair);
   for (let round = 0; out.length < limit; round++) {
+    if (round === 1 && both !== undefined && !seen.has(both.input.toString('latin1'))) {
+      seen.add(both.input.toString('latin1'));
+      out.push(both);
+      if (out.length >= limit) break;
+    }
     let any = false;
     for (const list of perPair) {
       const v = list[round];
@@ -96,6 +102,30 @@ export function inputToStateSites(
     if (!any) break;
   }
   return out;
+}
+
+/**
+ * The first variant of every pair written into one input, where they do not overlap: compares
+ * joined by && or || (`kind != 0x5a17 || key != 0xfeedbeef`, merged by the compiler into one
+ * branch) give no coverage for one operand right alone. Undefined unless two or more pairs
+ * contributed.
+ */
+function combined(input: Buffer, perPair: readonly I2sVariant[][]): I2sVariant | undefined {
+  const out = Buffer.from(input);
+  const taken = new Uint8Array(input.length);
+  let first: I2sSite | undefined;
+  let count = 0;
+  for (const list of perPair) {
+    const v = list[0];
+    if (v === undefined || v.input.length !== input.length) continue;
+    const { at, size } = v.site;
+    if (taken.subarray(at, at + size).some((t) => t !== 0)) continue;
+    v.input.copy(out, at, at, at + size);
+    taken.fill(1, at, at + size);
+    first ??= v.site;
+    count++;
+  }
+  return first !== undefined && count >= 2 ? { input: out, site: first } : undefined;
 }
 
 /**

@@ -1,7 +1,7 @@
 // The coverage-guided fuzzing loop: pick an input, mutate a batch, run it natively, keep what is new.
 import type { BatchOptions, BatchResult, BatchFinding } from '../native/types';
 import { CmpHarvester, TokenSet } from './cmpTable';
-import { InputToStateStage } from './i2sStage';
+import { InputToStateStage, type I2sContext } from './i2sStage';
 import { LengthControl } from './lenControl';
 import { MemcmpHarvester } from './memcmpTable';
 import { mutate } from './mutator';
@@ -31,6 +31,11 @@ const AUTO_TOKENS = 256;
  * more than this many wait, the older ones are only profiled: variants of the newest matter most.
  */
 const I2S_QUEUE = 64;
+/**
+ * Batches between input-to-state probes of a havoc mutant (see probe): corpus entries stop
+ * coming when a check needs two operands right at once, and their own variants are spent.
+ */
+const PROBE_EVERY = 2;
 
 export interface LoopOptions {
   rng: Rng;
@@ -94,6 +99,7 @@ export class FuzzLoop {
   /** Inputs other workers kept, waiting to be run here (see addPeerInputs). */
   private readonly peerInputs: Buffer[] = [];
   private dict: readonly Buffer[];
+  private batchesSinceProbe = 0;
 
   constructor(
     private readonly exec: LoopExecutor,
@@ -182,6 +188,11 @@ export class FuzzLoop {
         if (studyEnd !== undefined) return studyEnd;
         continue;
       }
+      if (this.cmp !== undefined && ++this.batchesSinceProbe >= PROBE_EVERY) {
+        this.batchesSinceProbe = 0;
+        const probeEnd = await this.probe();
+        if (probeEnd !== undefined) return probeEnd;
+      }
       const batch: Buffer[] = [];
       const n = this.remainingRuns(this.batchSize);
       for (let i = 0; i < n; i++) batch.push(this.nextInput());
@@ -244,6 +255,21 @@ export class FuzzLoop {
   }
 
   /**
+   * Input-to-state variants of a fresh havoc mutant rather than of a corpus entry: a mutant is
+   * longer or differently shaped than the entries (whose variants were tried when they came), so
+   * its compares may read operands the entries do not hold at all, such as a field read past
+   * their end.
+   */
+  private async probe(): Promise<LoopEnd | undefined> {
+    if (this.cmp === undefined) return undefined;
+    const input = this.nextInput();
+    const before = Buffer.from(this.cmp.table());
+    const ended = await this.runInputs([input], false);
+    if (ended !== undefined) return ended;
+    return this.i2s.run(input, before, this.i2sContext(this.cmp.table));
+  }
+
+  /**
    * Runs a new corpus entry alone: its counters give the scheduler the entry's features and its
    * time; with comparison feedback, the operands it compared give input-to-state variants (the
    * other operand put where one operand's bytes sit in the input), which run next.
@@ -265,7 +291,12 @@ export class FuzzLoop {
     });
     if (ended !== undefined) return ended;
     if (table === undefined || before === undefined || !withI2s) return undefined;
-    return this.i2s.run(input, before, {
+    return this.i2s.run(input, before, this.i2sContext(table));
+  }
+
+  /** What the input-to-state stage needs of the loop. */
+  private i2sContext(table: () => Buffer): I2sContext {
+    return {
       run: (inputs) => this.runInputs(inputs, false),
       table,
       memcmpTable: this.memcmp?.table,
@@ -280,7 +311,7 @@ export class FuzzLoop {
         }
         return out;
       },
-    });
+    };
   }
 
   private async runInputs(

@@ -98,6 +98,13 @@ const CASES: { name: string; input: string; pairs: CmpPair[]; limit?: number; wa
     want: ['0b0a0a0a0a0a0a0a0a0a0a0a77', '0a0a0a0a0a0a0a0a0a0a0a0a78'],
   },
   {
+    name: "after the first round, every pair's first variant together (compares joined by ||)",
+    input: 'aaaa11223344',
+    pairs: [pair(0x5a17n, 0xaaaan, 2), pair(0xfeedbeefn, 0x44332211n, 4)],
+    limit: 3,
+    want: ['175a11223344', 'aaaaefbeedfe', '175aefbeedfe'],
+  },
+  {
     name: 'a small value written may be a length: the variant grows by that many bytes, last',
     input: '00aa',
     pairs: [pair(0x3n, 0x0n, 1)],
