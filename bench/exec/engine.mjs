@@ -5,6 +5,7 @@ import { loadEngineModules } from '../lib/engineBundle.mjs';
 export function loadEngine() {
   return loadEngineModules('engine-exec', {
     startExecutor: 'src/engine/exec/executor',
+    pickFreeCpu: 'src/engine/exec/cpuBinding',
     targetEnv: 'src/engine/exec/targetEnv',
   });
 }

@@ -22,6 +22,11 @@ export async function measureOurs(engine, { target, persistent, seconds }) {
     outputLimit: 4096,
     // The harness is built with trace-cmp, and a fuzzing session records the operands.
     cmp: true,
+    // Bound to a free core as `fuzzwb fuzz` binds it (AFL++ binds its instances too).
+    ...(() => {
+      const cpu = engine.pickFreeCpu();
+      return cpu !== undefined ? { cpu } : {};
+    })(),
   });
   try {
     let execs = 0;
