@@ -82,7 +82,19 @@ export function findingMessage(record: FindingRecord): string {
     head += ` ${record.access.op}`;
   if (record.access?.size !== undefined) head += ` of size ${record.access.size}`;
   const summary = record.summary ?? record.headline;
-  return summary !== undefined ? `${head}: ${summary}` : head;
+  return summary !== undefined ? `${head}: ${readableSummary(summary)}` : head;
+}
+
+/**
+ * Targets run unsymbolized while fuzzing, so a SUMMARY names `(binary+0xOFFSET)` and the build
+ * id where a source line would be; the diagnostic already sits at that line, so both go.
+ */
+export function readableSummary(summary: string): string {
+  return summary
+    .replace(/\s*\(\S+\+0x[0-9a-fA-F]+\)/g, '')
+    .replace(/\s*\(BuildId: [0-9a-fA-F]+\)/g, '')
+    .replace(/\s{2,}/g, ' ')
+    .trim();
 }
 
 /** Related entries of one stack: `#N func`, or `<title>: #N func` for allocation and free stacks. */

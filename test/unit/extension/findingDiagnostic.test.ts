@@ -6,6 +6,7 @@ import {
   findingMessage,
   findingToDiagnostic,
   isUserFrame,
+  readableSummary,
 } from '../../../src/extension/problems/findingDiagnostic';
 import { ROOT, finding } from './fixtures';
 
@@ -54,6 +55,20 @@ test('message is type, access and summary', () => {
   assert.equal(
     findingMessage(finding({ type: 'stack-overflow', access: { op: 'WRITE' }, summary: 's' })),
     'stack-overflow WRITE: s',
+  );
+});
+
+test('an unsymbolized SUMMARY loses its binary offset and build id', () => {
+  assert.equal(
+    readableSummary(
+      'AddressSanitizer: heap-buffer-overflow (/w/.fuzzwb/build/device/device+0x1c2f3) ' +
+        '(BuildId: 9f1e2d3c4b5a) in device_write',
+    ),
+    'AddressSanitizer: heap-buffer-overflow in device_write',
+  );
+  assert.equal(
+    readableSummary('AddressSanitizer: SEGV a.c:3:1 in f'),
+    'AddressSanitizer: SEGV a.c:3:1 in f',
   );
 });
 
