@@ -26,6 +26,12 @@ const isHit = (s: LineState | undefined): boolean => s === 'covered' || s === 'p
 
 export class CoverageStore {
   private readonly files = new Map<string, FileCoverageState>();
+  /**
+   * Lines a crash stack shows were executed. A crash stops its line before the coverage point of
+   * the code after the faulting access (or after the call a caller frame is in), so sancov alone
+   * may call the very line of a finding uncovered; such a line is shown as partial instead.
+   */
+  private readonly reached = new Map<string, Set<number>>();
 
   /** Folds in a delta; returns the files whose lines or functions changed. */
   applyDelta(delta: DeltaLine): string[] {
@@ -33,7 +39,9 @@ export class CoverageStore {
     for (const fd of delta.files) {
       const rec = this.fileRecord(fd.file);
       let touched = false;
-      for (const { line, state } of fd.lines) touched = setLine(rec, line, state) || touched;
+      for (const { line, state } of fd.lines) {
+        touched = setLine(rec, line, this.adjusted(fd.file, line, state)) || touched;
+      }
       for (const fn of fd.functions) touched = setFunction(rec, fn.name, fn.state) || touched;
       if (touched) changed.push(fd.file);
     }
@@ -55,11 +63,29 @@ export class CoverageStore {
         functionsHit: 0,
         snapshotFunctions: { total: f.functionsTotal, hit: f.functionsHit },
       };
-      for (const { line, state } of f.lines) setLine(rec, line, state);
+      for (const { line, state } of f.lines) setLine(rec, line, this.adjusted(f.file, line, state));
       this.files.set(f.file, rec);
       changed.push(f.file);
     }
     return changed;
+  }
+
+  /** Records lines a crash stack passed through; returns the files whose shown state changed. */
+  markReached(spots: readonly { file: string; line: number }[]): string[] {
+    const changed = new Set<string>();
+    for (const { file, line } of spots) {
+      let lines = this.reached.get(file);
+      if (lines === undefined) this.reached.set(file, (lines = new Set()));
+      if (lines.has(line)) continue;
+      lines.add(line);
+      const rec = this.files.get(file);
+      if (rec?.lines.get(line) === 'uncovered' && setLine(rec, line, 'partial')) changed.add(file);
+    }
+    return [...changed];
+  }
+
+  private adjusted(file: string, line: number, state: LineState): LineState {
+    return state === 'uncovered' && this.reached.get(file)?.has(line) === true ? 'partial' : state;
   }
 
   get(file: string): FileCoverageState | undefined {

@@ -131,6 +131,7 @@ export class WorkbenchState {
   setFindings(records: readonly FindingRecord[], target = this.currentTarget()): void {
     this.findingMap.clear();
     for (const record of records) this.findingMap.set(findingKey(record), { target, record });
+    this.markCrashLines(records);
     this.emit({ kind: 'findings' });
   }
 
@@ -139,7 +140,22 @@ export class WorkbenchState {
     const key = findingKey(params.record);
     const target = this.findingMap.get(key)?.target ?? this.currentTarget();
     this.findingMap.set(key, { target, record: params.record });
+    this.markCrashLines([params.record]);
     this.emit({ kind: 'findings' });
+  }
+
+  /** The lines of the findings' stacks ran, whatever the coverage points say. */
+  private markCrashLines(records: readonly FindingRecord[]): void {
+    const spots: { file: string; line: number }[] = [];
+    for (const r of records) {
+      for (const f of r.frames) {
+        if (f.file !== undefined && f.line !== undefined && f.line > 0) {
+          spots.push({ file: f.file, line: f.line });
+        }
+      }
+    }
+    const files = this.coverage.markReached(spots);
+    if (files.length > 0) this.emit({ kind: 'coverage', files });
   }
 
   findings(): FindingEntry[] {

@@ -3,7 +3,7 @@ import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { StatsHistory } from '../../../src/extension/state/statsHistory';
 import { WorkbenchState, type StateChange } from '../../../src/extension/state/workbenchState';
-import { delta, finding, status } from './fixtures';
+import { ROOT, delta, finding, status } from './fixtures';
 
 function recording(state: WorkbenchState): StateChange[] {
   const seen: StateChange[] = [];
@@ -168,4 +168,25 @@ test('stats history stays bounded, evenly spaced, and ends at the newest sample'
   assert.equal(new Set(steps).size, 1, `uneven steps ${steps.join()}`);
   history.clear();
   assert.equal(history.all().length, 0);
+});
+
+test('a line of a finding stack is shown reached even when its coverage point never ran', () => {
+  const state = new WorkbenchState();
+  const file = `${ROOT}/device.c`;
+  state.applyCoverage(
+    delta(file, [
+      [76, 'uncovered'],
+      [77, 'uncovered'],
+      [120, 'covered'],
+    ]),
+  );
+  const seen = recording(state);
+  state.setFindings([finding()]);
+  assert.equal(state.coverage.get(file)?.lines.get(76), 'partial', 'the crashing line ran');
+  assert.equal(state.coverage.get(file)?.lines.get(77), 'uncovered', 'the next line did not');
+  assert.equal(state.coverage.get(file)?.lines.get(120), 'covered', 'covered stays covered');
+  assert.ok(seen.some((c) => c.kind === 'coverage'));
+  // A later delta (a new session's whole map) cannot take it back.
+  state.applyCoverage(delta(file, [[76, 'uncovered']]));
+  assert.equal(state.coverage.get(file)?.lines.get(76), 'partial');
 });
