@@ -13,6 +13,11 @@ import {
  * Exact value for ==, and one either side so that <, <=, > and >= flip as well.
  */
 const DELTAS = [0n, 1n, -1n];
+/**
+ * A computed bound (`len > size - at`) gets one value more below it: three values in a row
+ * cover every remainder of a length that must also be a multiple of 2 or 3 (RGB triples).
+ */
+const COMPUTED_DELTAS = [...DELTAS, -2n];
 
 /** Places one pattern may be replaced at; a byte run of zeros would otherwise flood the batch. */
 const MAX_SITES = 8;
@@ -143,11 +148,13 @@ function grown(v: Buffer, n: number): Buffer {
 
 /**
  * Every variant one pair gives, best first: exact value, then +1 and -1, site by site; then the
- * exact values again with the input grown by the value (a length field and its data).
+ * exact values again with the input grown by the value (a length field and its data); then -2
+ * of a computed bound; then the operand widened (see widened).
  */
 function pairVariants(input: Buffer, p: CmpPair): I2sVariant[] {
   const out: I2sVariant[] = [];
   const longer: I2sVariant[] = [];
+  const below: I2sVariant[] = [];
   const constant = (p.flags & FWB_CMP_CONST) !== 0;
   for (const size of widths(p)) {
     if (size > input.length) continue;
@@ -158,11 +165,11 @@ function pairVariants(input: Buffer, p: CmpPair): I2sVariant[] {
       for (const le of size === 1 ? [true] : [true, false]) {
         const pattern = intBytes(from, size, le);
         for (const at of sites(input, pattern, MAX_SITES)) {
-          for (const d of DELTAS) {
+          for (const d of constant ? DELTAS : COMPUTED_DELTAS) {
             const v = Buffer.from(input);
             intBytes(to + d, size, le).copy(v, at);
             const site = { slot: p.slot, at, size, le, constant };
-            out.push({ input: v, site });
+            (d === -2n ? below : out).push({ input: v, site });
             const value = (to + d) & ((1n << BigInt(size * 8)) - 1n);
             if (d === 0n && value > 0n && value <= GROW_UP_TO) {
               longer.push({ input: grown(v, Number(value)), site });
@@ -172,7 +179,7 @@ function pairVariants(input: Buffer, p: CmpPair): I2sVariant[] {
       }
     }
   }
-  return [...out, ...longer, ...widened(input, p)];
+  return [...out, ...longer, ...below, ...widened(input, p)];
 }
 
 /**

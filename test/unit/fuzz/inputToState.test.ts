@@ -6,7 +6,18 @@ import { inputToStateVariants, pairsAfterRun, sites } from '../../../src/engine/
 import { cmpTableOf } from './fakeCmpTarget';
 
 const hex = (b: Buffer): string => b.toString('hex');
-const pair = (a: bigint, b: bigint, size: number): CmpPair => ({ a, b, size, flags: 0, slot: 0 });
+const pair = (a: bigint, b: bigint, size: number): CmpPair => ({
+  a,
+  b,
+  size,
+  flags: FWB_CMP_CONST,
+  slot: 0,
+});
+/** A compare of two computed values (no compile-time constant), such as `len > size - at`. */
+const computed = (a: bigint, b: bigint, size: number): CmpPair => ({
+  ...pair(a, b, size),
+  flags: 0,
+});
 
 const CASES: { name: string; input: string; pairs: CmpPair[]; limit?: number; want: string[] }[] = [
   {
@@ -122,6 +133,19 @@ const CASES: { name: string; input: string; pairs: CmpPair[]; limit?: number; wa
     pairs: [pair(0x0002n, 0x0001n, 2), pair(0x0002n, 0x0001n, 2)],
     // 0x0002 - 1 is the input again; last, the input grown by the 2 its length field now says.
     want: ['0200', '0300', '02000200'],
+  },
+  {
+    name: 'a computed bound is also tried two below, after the grown variants',
+    input: '0000000009aa',
+    pairs: [computed(0x05n, 0x09n, 4)],
+    limit: 5,
+    want: [
+      '0000000005aa',
+      '0000000006aa',
+      '0000000004aa',
+      '0000000005aa0000000005',
+      '0000000003aa',
+    ],
   },
   {
     name: 'limit',
