@@ -24,6 +24,9 @@ export interface DiagnosticSpec extends SourceSpot {
   artifact: string;
 }
 
+/** Where our runtime's own sources sit; its frames (fork server, spare child) below the harness. */
+const RUNTIME_PATH = '/native/runtime/';
+
 /** Code the user did not write, whatever the workspace layout. */
 const SYSTEM_PATHS = [
   '/compiler-rt/',
@@ -35,7 +38,7 @@ const SYSTEM_PATHS = [
   '/glibc',
   '/libstdc++',
   '/libcxx/',
-  '/native/runtime/',
+  RUNTIME_PATH,
 ];
 
 /** Functions of the sanitizer and libc runtimes, which may carry a path under a workspace. */
@@ -97,12 +100,16 @@ export function readableSummary(summary: string): string {
     .trim();
 }
 
-/** Related entries of one stack: `#N func`, or `<title>: #N func` for allocation and free stacks. */
+/**
+ * Related entries of one stack: `#N func`, or `<title>: #N func` for allocation and free stacks.
+ * The frames of our runtime that call the harness (fork server, spares) are the same in every
+ * finding and say nothing about the bug, so they are left out.
+ */
 function relatedOf(frames: readonly FrameRecord[], title?: string): RelatedSpot[] {
   const out: RelatedSpot[] = [];
   frames.forEach((frame, i) => {
     const spot = spotOf(frame);
-    if (spot === undefined) return;
+    if (spot === undefined || spot.file.includes(RUNTIME_PATH)) return;
     const label = `#${i} ${frame.function}`;
     out.push({ ...spot, message: title !== undefined ? `${title}: ${label}` : label });
   });

@@ -88,6 +88,19 @@ test('related information lists every frame with a line, then the free and alloc
   );
 });
 
+test("our runtime's frames below the harness are not listed", () => {
+  const base = finding();
+  const withRuntime = finding({
+    frames: [
+      ...base.frames,
+      { function: 'run_input', file: '/opt/fuzzwb/native/runtime/child.c', line: 35, column: 13 },
+    ],
+  });
+  const d = findingToDiagnostic(withRuntime, [ROOT]);
+  assert.equal(d?.related.length, findingToDiagnostic(base, [ROOT])?.related.length);
+  assert.ok(d?.related.every((r) => !r.file.includes('/native/runtime/')));
+});
+
 test('outside the workspace the first non-system frame is used, then any frame with a line', () => {
   const d = findingToDiagnostic(finding(), ['/other']);
   assert.equal(d?.file, `${ROOT}/device.c`);
