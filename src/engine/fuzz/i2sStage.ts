@@ -52,6 +52,12 @@ export class InputToStateStage {
     return this.fixes.get(input) ?? [];
   }
 
+  /** `child`, a mutant of `parent`, carries the parent's fix sites. */
+  inherit(child: Buffer, parent: Buffer): void {
+    const sites = this.fixes.get(parent);
+    if (sites !== undefined) this.fixes.set(child, sites);
+  }
+
   /**
    * Tries the variants of `input`, whose run alone just left its operands in the tables;
    * `before` is the integer table as it was before that run.

@@ -222,11 +222,15 @@ export class FuzzLoop {
 
   /** The scheduler picks the parent (rare coverage, small, fast, fresh); any entry is the other. */
   private nextInput(): Buffer {
+    return this.mutant().input;
+  }
+
+  private mutant(): { input: Buffer; parent: Buffer } {
     const rng = this.opts.rng;
     const parent = this.corpus.pick(rng).input;
     const other = this.corpus.size > 1 ? this.corpus.pickUniform(rng).input : undefined;
     const maxLen = this.lengths.limitFor(parent);
-    return mutate(parent, rng, { maxLen, dictionary: this.dict }, other);
+    return { input: mutate(parent, rng, { maxLen, dictionary: this.dict }, other), parent };
   }
 
   private addEntry(input: Buffer): void {
@@ -262,7 +266,9 @@ export class FuzzLoop {
    */
   private async probe(): Promise<LoopEnd | undefined> {
     if (this.cmp === undefined) return undefined;
-    const input = this.nextInput();
+    const { input, parent } = this.mutant();
+    // A mutant of an entry past a checksum is fixed up like that entry's own mutants.
+    this.i2s.inherit(input, parent);
     const before = Buffer.from(this.cmp.table());
     const ended = await this.runInputs([input], false);
     if (ended !== undefined) return ended;
