@@ -57,6 +57,8 @@ export function buildAll(names, log) {
         cflags: OPT,
         linkFlags: ['-fsanitize=fuzzer'],
         env: { ...afl, AFL_USE_ASAN: '1' },
+        // Without it afl-fuzz 4.04c runs this binary in place of the CMPLOG one (../lib/aflpp.mjs).
+        extraSources: [join(here, '..', 'lib', 'afl_cmplog_exec.c')],
       }),
     'aflpp-cmplog': () =>
       variant('aflpp-cmplog', {

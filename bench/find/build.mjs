@@ -8,6 +8,7 @@ import { root } from '../lib/engineBundle.mjs';
 const here = dirname(fileURLToPath(import.meta.url));
 const targetsDir = join(here, '..', 'targets');
 const aflForkDriver = join(here, '..', 'lib', 'afl_fork_driver.c');
+const aflCmplogExec = join(here, '..', 'lib', 'afl_cmplog_exec.c');
 const outRoot = join(root, 'out', 'bench', 'find');
 
 /** The targets, in order of depth of their gate; each is bench/targets/<name>.c. */
@@ -20,7 +21,8 @@ const OPT = ['-O1', '-g'];
  * Builds target `name` and returns its binaries: ours (fuzzwb-cc), libfuzzer (clang-19
  * -fsanitize=fuzzer,address), aflPersistent (afl-clang-fast -fsanitize=fuzzer: AFL++'s
  * libAFLDriver with __AFL_LOOP), aflFork (a driver without __AFL_LOOP), and a CMPLOG build of
- * each AFL++ driver.
+ * each AFL++ driver, without ASan as AFL++ recommends. The ASan builds link afl_cmplog_exec.c,
+ * without which afl-fuzz 4.04c runs them in place of the CMPLOG build (see ../lib/aflpp.mjs).
  */
 export function buildTarget(name) {
   const src = join(targetsDir, `${name}.c`);
@@ -35,7 +37,7 @@ export function buildTarget(name) {
     return env;
   };
   const afl = (variant, args, extra) =>
-    make(out(variant), [src, self, aflForkDriver], () =>
+    make(out(variant), [src, self, aflForkDriver, aflCmplogExec], () =>
       run('afl-clang-fast', [...OPT, ...args, src, '-o', out(variant)], { env: aflEnv(extra) }),
     );
   return {
@@ -45,11 +47,13 @@ export function buildTarget(name) {
     libfuzzer: make(out('libfuzzer'), [src, self], () =>
       run('clang-19', [...OPT, '-fsanitize=fuzzer,address', src, '-o', out('libfuzzer')]),
     ),
-    aflPersistent: afl('afl-persistent', ['-fsanitize=fuzzer'], { AFL_USE_ASAN: '1' }),
+    aflPersistent: afl('afl-persistent', ['-fsanitize=fuzzer', aflCmplogExec], {
+      AFL_USE_ASAN: '1',
+    }),
     aflPersistentCmplog: afl('afl-persistent.cmplog', ['-fsanitize=fuzzer'], {
       AFL_LLVM_CMPLOG: '1',
     }),
-    aflFork: afl('afl-fork', [aflForkDriver], { AFL_USE_ASAN: '1' }),
+    aflFork: afl('afl-fork', [aflForkDriver, aflCmplogExec], { AFL_USE_ASAN: '1' }),
     aflForkCmplog: afl('afl-fork.cmplog', [aflForkDriver], { AFL_LLVM_CMPLOG: '1' }),
   };
 }
