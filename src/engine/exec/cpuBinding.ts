@@ -65,7 +65,11 @@ function coresBoundElsewhere(): Set<number> {
     }
     // Zombies and stopped processes keep their mask but use no core; kernel threads (no memory of their own, children
     // of kthreadd) are bound per core by design and say nothing about fuzzers.
-    if (/^State:\s*[ZTt]/m.test(status) || !/^VmRSS:/m.test(status) || /^PPid:\s*2$/m.test(status)) {
+    if (
+      /^State:\s*[ZTt]/m.test(status) ||
+      !/^VmRSS:/m.test(status) ||
+      /^PPid:\s*2$/m.test(status)
+    ) {
       continue;
     }
     const cpus = allowedCpus(status);
