@@ -63,8 +63,8 @@ function coresBoundElsewhere(): Set<number> {
     } catch {
       continue; // gone, or not ours to read
     }
-    // Zombies and stopped processes keep their mask but use no core; kernel threads (no memory of their own, children
-    // of kthreadd) are bound per core by design and say nothing about fuzzers.
+    // Zombies and stopped processes keep their mask but use no core; kernel threads (no memory
+    // of their own, children of kthreadd) are bound per core by design and say nothing about us.
     if (
       /^State:\s*[ZTt]/m.test(status) ||
       !/^VmRSS:/m.test(status) ||
