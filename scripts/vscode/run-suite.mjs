@@ -51,6 +51,28 @@ async function compileSuite() {
   });
 }
 
+/**
+ * The real project of the integration tests (Debian's expat, built by its own CMake through
+ * fuzzwb-cc; cached, so after `npm test`'s integration suite this is a cache hit). The helper is
+ * TypeScript: bundled here for this one call.
+ */
+async function prepareRealProject() {
+  const out = join(suiteOut, 'expat-project.cjs');
+  await esbuild.build({
+    entryPoints: [join(root, 'test', 'helpers', 'expatProject.ts')],
+    outfile: out,
+    bundle: true,
+    format: 'cjs',
+    platform: 'node',
+    target: 'node20',
+    logLevel: 'warning',
+  });
+  const { createRequire } = await import('node:module');
+  const project = createRequire(import.meta.url)(out).expatProject();
+  console.log(`run-suite: real project ${project.binary}`);
+  return project;
+}
+
 /** A copy of examples/device, so the workspace holds a *_fuzz.c file and nothing writes the repo. */
 function makeFixture(stateDir) {
   const fixture = join(stateDir, 'workspace');
@@ -157,12 +179,15 @@ async function main() {
   const stateDir = mkdtempSync(join(tmpdir(), 'fuzzwb-vscode-'));
   const fixture = makeFixture(stateDir);
   const resultsFile = join(stateDir, 'vscode-suite.jsonl');
+  const expat = await prepareRealProject();
   const relay = makeRelay(resultsFile);
   const env = {
     FUZZWB_SUITE_RESULTS: resultsFile,
     FUZZWB_EXTENSION_DIR: root,
     FUZZWB_FIXTURE_DIR: fixture,
     FUZZWB_LOGS_DIR: serverDirs(stateDir).logsDir,
+    FUZZWB_REAL_PROJECT_BINARY: expat.binary,
+    FUZZWB_REAL_PROJECT_SOURCE: expat.sourceDir,
   };
 
   // @vscode/test-electron first, where a desktop build is here; the server route otherwise.
