@@ -1,38 +1,16 @@
 // Runs each fuzzer of the coverage bench on libpng for a fixed time and returns its corpus.
-import { spawn } from 'node:child_process';
-import { closeSync, cpSync, mkdirSync, openSync, rmSync } from 'node:fs';
+import { cpSync, mkdirSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { runAflFuzz } from '../lib/aflpp.mjs';
 import { fuzzwbCli } from '../lib/buildTools.mjs';
+import { runTimed } from '../lib/process.mjs';
 
 /** A fuzzer that has not stopped this long after its time limit is killed. */
 const GRACE_MS = 30_000;
 
-function runFor(cmd, args, { logPath, seconds }) {
-  const log = openSync(logPath, 'w');
-  const start = process.hrtime.bigint();
-  const child = spawn(cmd, args, { stdio: ['ignore', log, log], detached: true });
-  closeSync(log);
-  const killer = setTimeout(
-    () => {
-      try {
-        process.kill(-child.pid, 'SIGKILL');
-      } catch {
-        // It ended meanwhile.
-      }
-    },
-    seconds * 1000 + GRACE_MS,
-  );
-  return new Promise((resolve, reject) => {
-    child.on('error', (err) => {
-      clearTimeout(killer);
-      reject(err);
-    });
-    child.on('exit', (code, signal) => {
-      clearTimeout(killer);
-      resolve({ status: signal ?? code, ran: Number(process.hrtime.bigint() - start) / 1e9 });
-    });
-  });
+async function runFor(cmd, args, { logPath, seconds }) {
+  const res = await runTimed(cmd, args, { logPath, limitSeconds: seconds, graceMs: GRACE_MS });
+  return { status: res.status, ran: res.seconds };
 }
 
 function prepare(workDir, seedDir) {

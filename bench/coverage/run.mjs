@@ -9,6 +9,7 @@ import { buildAll, outDir } from './build.mjs';
 import { FUZZERS } from './fuzzers.mjs';
 import { listInputs, measureCoverage } from './replay.mjs';
 import { formatJson, formatTable } from './report.mjs';
+import { positiveInt } from '../lib/process.mjs';
 
 const USAGE = `usage: node scripts/bench.mjs coverage [--time S] [--seed N] [--seeds byte|png] [--json]
   --time S        fuzzing time per fuzzer in seconds (default 300)
@@ -16,13 +17,6 @@ const USAGE = `usage: node scripts/bench.mjs coverage [--time S] [--seed N] [--s
   --seeds KIND    starting corpus: byte (one one-byte file, default) or png (the PNG files of
                   libpng's source tree, as OSS-Fuzz's seed corpus)
   --json          one JSON object a line instead of the table`;
-
-function positiveInt(name, text) {
-  const n = Number(text);
-  if (!Number.isInteger(n) || n <= 0)
-    throw new Error(`--${name} must be a positive integer: ${text}`);
-  return n;
-}
 
 function parseOptions(argv) {
   const { values } = parseArgs({

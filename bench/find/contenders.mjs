@@ -1,43 +1,16 @@
 // The find bench's contenders: each fuzzes one target from a one-byte seed until its first crash.
-import { spawn } from 'node:child_process';
-import { closeSync, cpSync, existsSync, mkdirSync, openSync, readdirSync, rmSync } from 'node:fs';
+import { cpSync, existsSync, mkdirSync, readdirSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { aflFiles, runAflFuzz } from '../lib/aflpp.mjs';
 import { fuzzwbCli } from '../lib/buildTools.mjs';
+import { runTimed } from '../lib/process.mjs';
 
 /** Past the fuzzer's own time limit, a run gets this long to stop before it is killed. */
 const GRACE_MS = 20_000;
 
-/**
- * Runs cmd and resolves to {status, seconds}: wall time from spawn to exit, start-up and the
- * report included, as a user waits for it. Killed (with its process group) after the grace.
- */
-function timed(cmd, args, { logPath, limitSeconds, env = process.env }) {
-  const log = openSync(logPath, 'w');
-  const start = process.hrtime.bigint();
-  const child = spawn(cmd, args, { env, stdio: ['ignore', log, log], detached: true });
-  closeSync(log);
-  const killer = setTimeout(
-    () => {
-      try {
-        process.kill(-child.pid, 'SIGKILL');
-      } catch {
-        // It ended meanwhile.
-      }
-    },
-    limitSeconds * 1000 + GRACE_MS,
-  );
-  return new Promise((resolve, reject) => {
-    child.on('error', (err) => {
-      clearTimeout(killer);
-      reject(err);
-    });
-    child.on('exit', (code, signal) => {
-      clearTimeout(killer);
-      const seconds = Number(process.hrtime.bigint() - start) / 1e9;
-      resolve({ status: signal ?? code, seconds });
-    });
-  });
+/** Runs cmd with the find bench's grace past its limit (see runTimed). */
+function timed(cmd, args, opts) {
+  return runTimed(cmd, args, { ...opts, graceMs: GRACE_MS });
 }
 
 function hasCrashFile(dir) {

@@ -7,19 +7,13 @@ import { seedDir } from '../lib/aflpp.mjs';
 import { TARGETS, buildTarget } from './build.mjs';
 import { CONTENDERS } from './contenders.mjs';
 import { formatJson, formatTable, summarize } from './report.mjs';
+import { positiveInt } from '../lib/process.mjs';
 
 const USAGE = `usage: node scripts/bench.mjs find [--seeds N] [--timeout S] [--targets a,b] [--json]
   --seeds N      runs per contender and target, with seeds 1..N (default 5)
   --timeout S    per-run limit in seconds; a miss counts as S (default 120)
   --targets      only these targets: ${TARGETS.join(', ')}
   --json         one JSON object a line instead of the table`;
-
-function positiveInt(name, text) {
-  const n = Number(text);
-  if (!Number.isInteger(n) || n <= 0)
-    throw new Error(`--${name} must be a positive integer: ${text}`);
-  return n;
-}
 
 function parseOptions(argv) {
   const { values } = parseArgs({

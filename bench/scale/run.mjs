@@ -7,6 +7,7 @@ import { parseArgs } from 'node:util';
 import { build } from 'esbuild';
 import { root } from '../lib/engineBundle.mjs';
 import { median } from '../exec/report.mjs';
+import { positiveInt } from '../lib/process.mjs';
 
 const USAGE = `usage: node scripts/bench.mjs scale [--seconds N] [--rounds N] [--workers LIST] [--json]
   --seconds N     fuzzing time of each run (default 10)
@@ -20,13 +21,6 @@ const harness = join(root, 'bench', 'exec', 'harness.c');
 /** The same seed in every run: rounds differ by the machine's noise, not by luck. */
 const SEED = 1;
 
-function positive(name, text) {
-  const n = Number(text);
-  if (!Number.isInteger(n) || n <= 0)
-    throw new Error(`--${name} must be a positive integer: ${text}`);
-  return n;
-}
-
 function parseOptions(argv) {
   const { values } = parseArgs({
     args: argv,
@@ -38,10 +32,10 @@ function parseOptions(argv) {
       help: { type: 'boolean', default: false },
     },
   });
-  const workers = values.workers.split(',').map((w) => positive('workers', w));
+  const workers = values.workers.split(',').map((w) => positiveInt('workers', w));
   return {
-    seconds: positive('seconds', values.seconds),
-    rounds: positive('rounds', values.rounds),
+    seconds: positiveInt('seconds', values.seconds),
+    rounds: positiveInt('rounds', values.rounds),
     workers,
     json: values.json,
     help: values.help,

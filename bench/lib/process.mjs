@@ -1,0 +1,44 @@
+// Shared by the benches: positive-integer options, and a child run with a wall-time limit.
+import { spawn } from 'node:child_process';
+import { closeSync, openSync } from 'node:fs';
+
+/** `--name TEXT` as a positive integer, or an error naming the option. */
+export function positiveInt(name, text) {
+  const n = Number(text);
+  if (!Number.isInteger(n) || n <= 0)
+    throw new Error(`--${name} must be a positive integer: ${text}`);
+  return n;
+}
+
+/**
+ * Runs cmd with its output in logPath and resolves to {status, seconds}: wall time from spawn to
+ * exit, start-up and the final report included, as a user waits for it. A run still going
+ * graceMs past limitSeconds is killed with its whole process group (fuzzers fork).
+ */
+export function runTimed(cmd, args, { logPath, limitSeconds, graceMs, env = process.env }) {
+  const log = openSync(logPath, 'w');
+  const start = process.hrtime.bigint();
+  const child = spawn(cmd, args, { env, stdio: ['ignore', log, log], detached: true });
+  closeSync(log);
+  const killer = setTimeout(
+    () => {
+      try {
+        process.kill(-child.pid, 'SIGKILL');
+      } catch {
+        // It ended meanwhile.
+      }
+    },
+    limitSeconds * 1000 + graceMs,
+  );
+  return new Promise((resolve, reject) => {
+    child.on('error', (err) => {
+      clearTimeout(killer);
+      reject(err);
+    });
+    child.on('exit', (code, signal) => {
+      clearTimeout(killer);
+      const seconds = Number(process.hrtime.bigint() - start) / 1e9;
+      resolve({ status: signal ?? code, seconds });
+    });
+  });
+}
