@@ -10,7 +10,7 @@ import { FuzzLoop, type LoopEnd, type LoopStats } from '../fuzz/loop';
 import { createRng } from '../fuzz/rng';
 import { loadSeeds } from '../fuzz/seeds';
 import type { BatchFinding } from '../native/types';
-import { TriageSession } from '../triage/session';
+import { TriageSession, type TriageSessionOptions } from '../triage/session';
 import type { TriageOutcome } from '../triage/triager';
 
 export interface FuzzSessionOptions {
@@ -75,6 +75,17 @@ export function executorCpu(opts: Pick<FuzzSessionOptions, 'bindCpu'>, preferred
   return cpu !== undefined ? { cpu } : {};
 }
 
+/** The triage part of a session's options (one triage, however many workers fuzz). */
+export function triageOptions(opts: FuzzSessionOptions): TriageSessionOptions {
+  return {
+    target: opts.target,
+    prefix: opts.artifactPrefix,
+    verifyRuns: Math.max(0, opts.verifyRuns),
+    skip: opts.triageSkip,
+    sarifPath: opts.sarifPath,
+  };
+}
+
 /** Bad options (a missing dictionary, an unwritable artifact prefix): the caller's fault. */
 export class SessionOptionsError extends Error {}
 
@@ -135,13 +146,7 @@ export class FuzzSession {
     events.info(`${seeds.length} seed input(s) loaded`);
     let triage: TriageSession;
     try {
-      triage = new TriageSession(execs.fresh, {
-        target: opts.target,
-        prefix: opts.artifactPrefix,
-        verifyRuns: Math.max(0, opts.verifyRuns),
-        skip: opts.triageSkip,
-        sarifPath: opts.sarifPath,
-      });
+      triage = new TriageSession(execs.fresh, triageOptions(opts));
     } catch (err) {
       await execs.stop();
       throw new SessionOptionsError((err as Error).message);

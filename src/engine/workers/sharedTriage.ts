@@ -3,7 +3,11 @@ import type { DeltaLine } from '../coverage/deltaFeed';
 import { openLiveDeltas, type LiveDeltas } from '../coverage/liveDeltas';
 import { startExecutor, type StartedExecutor } from '../exec/executor';
 import type { BatchFinding, ExecResult, NativeExecutor } from '../native/types';
-import { SessionOptionsError, type FuzzSessionOptions } from '../session/fuzzSession';
+import {
+  SessionOptionsError,
+  triageOptions,
+  type FuzzSessionOptions,
+} from '../session/fuzzSession';
 import { TriageSession } from '../triage/session';
 import type { TriageOutcome } from '../triage/triager';
 
@@ -31,13 +35,7 @@ export class SharedTriage {
       run: async (input: Buffer): Promise<ExecResult> => (await this.executor()).run(input),
     };
     try {
-      this.session = new TriageSession(runner, {
-        target: opts.target,
-        prefix: opts.artifactPrefix,
-        verifyRuns: Math.max(0, opts.verifyRuns),
-        skip: opts.triageSkip,
-        sarifPath: opts.sarifPath,
-      });
+      this.session = new TriageSession(runner, triageOptions(opts));
     } catch (err) {
       throw new SessionOptionsError((err as Error).message);
     }
