@@ -5,6 +5,8 @@ export interface ZipEntry {
   /** The entry's path inside the archive. */
   name: string;
   data: Buffer;
+  /** Unix st_mode from the external attributes (0 when the archiver wrote none). */
+  mode: number;
 }
 
 /** An archive this reader cannot read; the message says why. */
@@ -47,6 +49,7 @@ export function readZip(zip: Buffer): ZipEntry[] {
     const nameLen = zip.readUInt16LE(at + 28);
     const extraLen = zip.readUInt16LE(at + 30);
     const commentLen = zip.readUInt16LE(at + 32);
+    const mode = zip.readUInt32LE(at + 38) >>> 16;
     const local = zip.readUInt32LE(at + 42);
     const name = zip.toString('utf8', at + 46, at + 46 + nameLen);
     at += 46 + nameLen + extraLen + commentLen;
@@ -68,7 +71,7 @@ export function readZip(zip: Buffer): ZipEntry[] {
       }
     } else throw new ZipError(`${name} uses compression method ${method}; only 0 and 8 are read`);
     if (data.length !== size) throw new ZipError(`corrupt zip archive: ${name} has the wrong size`);
-    entries.push({ name, data });
+    entries.push({ name, data, mode });
   }
   return entries;
 }
