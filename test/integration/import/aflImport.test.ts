@@ -1,87 +1,27 @@
 // fuzzwb import of a real AFL++ run: several crashes of one bug plus one of another -> two findings.
 import assert from 'node:assert/strict';
-import { spawn, spawnSync } from 'node:child_process';
-import {
-  existsSync,
-  mkdirSync,
-  mkdtempSync,
-  readdirSync,
-  readFileSync,
-  writeFileSync,
-} from 'node:fs';
+import { spawnSync } from 'node:child_process';
+import { existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { test } from 'node:test';
+import { twoBugsAflRun, twoBugsSource as source } from '../../helpers/aflRun';
 import { buildDir } from '../../helpers/build';
 import { findings, fuzzwbBin } from '../../helpers/fuzzCli';
-import { fixture, repoRoot } from '../../helpers/paths';
-
-const source = fixture('import', 'two_bugs.c');
-
-/** AFL++'s crash files, grouped by the byte that picks the fixture's bug. */
-function crashesByBug(dir: string): Map<string, string[]> {
-  const groups = new Map<string, string[]>();
-  if (!existsSync(dir)) return groups;
-  for (const name of readdirSync(dir).filter((n) => n.startsWith('id:'))) {
-    const bug = String.fromCharCode(readFileSync(join(dir, name))[0] ?? 0);
-    groups.set(bug, [...(groups.get(bug) ?? []), name]);
-  }
-  return groups;
-}
-
-/** Runs Debian's afl-fuzz until it has saved two crashes of bug A and one of bug B (or 60 s). */
-async function runAfl(work: string, binary: string): Promise<string> {
-  const input = join(work, 'in');
-  mkdirSync(input);
-  writeFileSync(join(input, 'seed'), 'Z0');
-  const out = join(work, 'afl-out');
-  const crashes = join(out, 'default', 'crashes');
-  const afl = spawn('afl-fuzz', ['-m', 'none', '-V', '60', '-i', input, '-o', out, '--', binary], {
-    env: {
-      ...process.env,
-      AFL_SKIP_CPUFREQ: '1',
-      AFL_NO_AFFINITY: '1',
-      AFL_NO_UI: '1',
-      AFL_FAST_CAL: '1',
-      AFL_I_DONT_CARE_ABOUT_MISSING_CRASHES: '1',
-    },
-    stdio: ['ignore', 'ignore', 'pipe'],
-  });
-  let stderr = '';
-  afl.stderr.on('data', (b: Buffer) => (stderr = (stderr + b.toString()).slice(-4000)));
-  const exited = new Promise<void>((resolve) => afl.on('exit', () => resolve()));
-  const poll = setInterval(() => {
-    const g = crashesByBug(crashes);
-    if ((g.get('A')?.length ?? 0) >= 2 && (g.get('B')?.length ?? 0) >= 1) afl.kill('SIGINT');
-  }, 250);
-  await exited;
-  clearInterval(poll);
-  assert.ok(existsSync(crashes), `afl-fuzz made no crash folder:\n${stderr}`);
-  return out;
-}
+import { repoRoot } from '../../helpers/paths';
 
 test(
   'AFL++ crashes of two bugs import as exactly two findings, hits counted',
   { timeout: 150_000 },
   async () => {
     const work = mkdtempSync(join(tmpdir(), 'fwb-afl-import-'));
-    const aflBinary = join(work, 'two_bugs-afl');
-    const afl = spawnSync(
-      'afl-clang-fast',
-      ['-O1', '-g', source, '/usr/lib/afl/libAFLDriver.a', '-o', aflBinary],
-      { env: { ...process.env, AFL_USE_ASAN: '1', AFL_QUIET: '1' }, encoding: 'utf8' },
-    );
-    assert.equal(afl.status, 0, afl.stderr);
     const ours = join(buildDir(), 'two_bugs');
     const cc = spawnSync(join(repoRoot, 'bin', 'fuzzwb-cc'), ['-O1', '-g', source, '-o', ours], {
       encoding: 'utf8',
     });
     assert.equal(cc.status, 0, cc.stderr);
 
-    const out = await runAfl(work, aflBinary);
-    const groups = crashesByBug(join(out, 'default', 'crashes'));
-    const a = groups.get('A')?.length ?? 0;
-    const b = groups.get('B')?.length ?? 0;
+    const { out, a, b } = await twoBugsAflRun(work);
     assert.ok(a >= 2 && b >= 1, `AFL++ found ${a} crash(es) of bug A and ${b} of bug B`);
     assert.ok(existsSync(join(out, 'default', 'crashes', 'README.txt')));
 
