@@ -98,10 +98,13 @@ export interface CoverageParams {
 export const CoverageNotification = new NotificationType<CoverageParams>('fuzzwb/coverage');
 
 export interface FindingParams {
+  /** IMPORT_SESSION_ID for findings an import brought in. */
   sessionId: number;
   record: FindingRecord;
-  /** False when a known crash state got a smaller input. */
+  /** False when a known crash state got a smaller input (or, from an import, more hits). */
   isNew: boolean;
+  /** The target's name, set by imports; a session's findings are its target's. */
+  target?: string;
 }
 
 export const FindingNotification = new NotificationType<FindingParams>('fuzzwb/finding');
@@ -203,6 +206,52 @@ export interface MinimizeResult {
 export const MinimizeRequest = new RequestType<MinimizeParams, MinimizeResult, void>(
   'fuzzwb/minimize',
 );
+
+// ---- importing other fuzzers' findings ---------------------------------------------------------
+
+/** The sessionId of FindingNotifications an import sends: sessions are numbered from 1. */
+export const IMPORT_SESSION_ID = 0;
+
+export interface ImportParams {
+  /** The target the inputs are re-run with; its artifactPrefix is the findings store. */
+  target: FuzzTargetSpec;
+  /** AFL++ output, libFuzzer or ClusterFuzzLite artifact folders or zips, SARIF logs. */
+  paths: string[];
+  /** Per input; the engine's default when absent. */
+  timeoutMs?: number;
+  rssLimitMb?: number;
+}
+
+export interface ImportSkipped {
+  /** The input (a file, or `archive.zip:entry`). */
+  path: string;
+  reason: string;
+}
+
+export interface ImportResult {
+  /** Inputs re-run on the target (SARIF results are not run). */
+  inputsRun: number;
+  sarifResults: number;
+  /** Findings the store did not have. */
+  newFindings: number;
+  /** Findings the store had that got more hits. */
+  knownFindings: number;
+  /** Inputs and results that were another hit of a finding. */
+  duplicates: number;
+  /** Inputs of another target, and inputs that ran without a crash here. */
+  skipped: ImportSkipped[];
+  /** Findings in the store now. */
+  totalFindings: number;
+  /** Problems that did not stop the import (unreadable finding files, no symbolizer). */
+  errors: string[];
+}
+
+/**
+ * Re-runs the inputs on the target and triages them into its findings store; the findings it
+ * touched come as FindingNotifications, as a session's do. A bad path fails the whole request
+ * before anything is written.
+ */
+export const ImportRequest = new RequestType<ImportParams, ImportResult, void>('fuzzwb/import');
 
 // ---- workspace: targets, builds, harnesses ------------------------------------------------------
 

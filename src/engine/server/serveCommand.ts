@@ -18,6 +18,7 @@ import { UsageError } from '../cli/flags';
 import { FUZZWB_VERSION } from '../triage/session';
 import { registerFindingRequests } from './findingRequests';
 import { fatalHandler } from './fatalErrors';
+import { registerImportRequests } from './importRequests';
 import { asUserError, type ServerContext } from './serverContext';
 import { SessionHost } from './sessionHost';
 import { registerWorkspaceRequests } from './workspaceRequests';
@@ -95,6 +96,7 @@ export async function serveCommand(argv: readonly string[]): Promise<number> {
   });
   registerSessionRequests(connection, ctx);
   registerFindingRequests(connection, ctx);
+  registerImportRequests(connection, ctx);
   registerWorkspaceRequests(connection);
   connection.onShutdown(() => ctx.host.dispose());
   const exited = new Promise<number>((resolve) => connection.onExit(() => resolve(0)));

@@ -43,6 +43,7 @@ interface Running {
   id: number;
   session: FuzzRun;
   done: Promise<void>;
+  artifactPrefix: string;
 }
 
 export class SessionHost {
@@ -148,8 +149,13 @@ export class SessionHost {
         this.running = undefined;
         this.notify(SessionEndedNotification, ended);
       });
-    this.running = { id, session, done };
+    this.running = { id, session, done, artifactPrefix: target.artifactPrefix };
     return { sessionId: id, knownFindings: session.findings.size };
+  }
+
+  /** The findings store the running session writes to, if one runs (another writer must wait). */
+  get runningArtifactPrefix(): string | undefined {
+    return this.running?.artifactPrefix;
   }
 
   /** Stops the running session and waits until it has released its target. */

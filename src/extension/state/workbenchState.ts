@@ -138,7 +138,7 @@ export class WorkbenchState {
   /** A new finding, or a known crash state with a smaller input or more hits. */
   upsertFinding(params: FindingParams): void {
     const key = findingKey(params.record);
-    const target = this.findingMap.get(key)?.target ?? this.currentTarget();
+    const target = params.target ?? this.findingMap.get(key)?.target ?? this.currentTarget();
     this.findingMap.set(key, { target, record: params.record });
     this.markCrashLines([params.record]);
     this.emit({ kind: 'findings' });

@@ -144,6 +144,25 @@ test('setFindings replaces all findings; upsert keeps one entry per crash state'
   assert.equal(state.findings().length, 0);
 });
 
+test("an imported finding belongs to the import's target, not the last session's", () => {
+  const state = new WorkbenchState();
+  state.sessionStarted(1, 'device');
+  const b = finding({ type: 'SIGSEGV', crashState: ['parse'] });
+  state.upsertFinding({ sessionId: 0, record: b, isNew: true, target: 'parser' });
+  assert.equal(state.findings()[0]?.target, 'parser');
+  // Its next hits (a second import) stay with it too.
+  state.upsertFinding({
+    sessionId: 0,
+    record: { ...b, hitCount: 2 },
+    isNew: false,
+    target: 'parser',
+  });
+  assert.deepEqual(
+    state.findings().map((f) => [f.target, f.record.hitCount]),
+    [['parser', 2]],
+  );
+});
+
 test('a throwing listener does not keep the others from hearing about a change', () => {
   const errors: unknown[] = [];
   const state = new WorkbenchState((err) => errors.push(err));
