@@ -5,6 +5,7 @@ import type { CoreContext } from './coreContext';
 import { createHarness, CreateHarnessActions, CREATE_HARNESS_COMMAND } from './createHarness';
 import { debugCrash } from './debugCrash';
 import { minimizeCrash, ReportDocuments, reproduceCrash } from './findingCommands';
+import { importFindings, IMPORT_FINDINGS_COMMAND } from './importFindings';
 import { startFuzzing, stopFuzzing } from './startFuzzing';
 
 /** The parts of the UI (ui.ts) the commands drive. */
@@ -24,6 +25,13 @@ export function registerCommands(ctx: CoreContext, ui: UiActions): void {
       startFuzzing(ctx, typeof name === 'string' ? name : undefined),
     ),
     reg('fuzzwb.stopFuzzing', () => stopFuzzing(ctx)),
+    reg(IMPORT_FINDINGS_COMMAND, (name, uris) =>
+      importFindings(
+        ctx,
+        typeof name === 'string' ? name : undefined,
+        Array.isArray(uris) ? uris.filter((u) => u instanceof vscode.Uri) : undefined,
+      ),
+    ),
     reg('fuzzwb.showCoverage', () => ui.coverage.show()),
     reg('fuzzwb.hideCoverage', () => ui.coverage.hide()),
     reg('fuzzwb.reproduceCrash', (arg) => reproduceCrash(ctx, reports, arg)),
