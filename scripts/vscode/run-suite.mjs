@@ -51,15 +51,11 @@ async function compileSuite() {
   });
 }
 
-/**
- * The real project of the integration tests (Debian's expat, built by its own CMake through
- * fuzzwb-cc; cached, so after `npm test`'s integration suite this is a cache hit). The helper is
- * TypeScript: bundled here for this one call.
- */
-async function prepareRealProject() {
-  const out = join(suiteOut, 'expat-project.cjs');
+/** Loads a test helper (TypeScript, in test/helpers/), bundled here for the runner's own use. */
+async function loadHelper(name) {
+  const out = join(suiteOut, `${name}.cjs`);
   await esbuild.build({
-    entryPoints: [join(root, 'test', 'helpers', 'expatProject.ts')],
+    entryPoints: [join(root, 'test', 'helpers', `${name}.ts`)],
     outfile: out,
     bundle: true,
     format: 'cjs',
@@ -68,9 +64,29 @@ async function prepareRealProject() {
     logLevel: 'warning',
   });
   const { createRequire } = await import('node:module');
-  const project = createRequire(import.meta.url)(out).expatProject();
+  return createRequire(import.meta.url)(out);
+}
+
+/**
+ * The real project of the integration tests (Debian's expat, built by its own CMake through
+ * fuzzwb-cc; cached, so after `npm test`'s integration suite this is a cache hit).
+ */
+async function prepareRealProject() {
+  const project = (await loadHelper('expatProject')).expatProject();
   console.log(`run-suite: real project ${project.binary}`);
   return project;
+}
+
+/**
+ * A real AFL++ output folder for Import Findings: Debian's afl-fuzz on the import fixture, run
+ * until it saved two crashes of one bug and one of the other (a few seconds; 60 s at most).
+ */
+async function prepareAflOutput(stateDir) {
+  const work = join(stateDir, 'afl');
+  mkdirSync(work);
+  const run = await (await loadHelper('aflRun')).twoBugsAflRun(work);
+  console.log(`run-suite: AFL++ output ${run.out} (${run.a} + ${run.b} crashes)`);
+  return run;
 }
 
 /** A copy of examples/device, so the workspace holds a *_fuzz.c file and nothing writes the repo. */
@@ -180,6 +196,7 @@ async function main() {
   const fixture = makeFixture(stateDir);
   const resultsFile = join(stateDir, 'vscode-suite.jsonl');
   const expat = await prepareRealProject();
+  const afl = await prepareAflOutput(stateDir);
   const relay = makeRelay(resultsFile);
   const env = {
     FUZZWB_SUITE_RESULTS: resultsFile,
@@ -188,6 +205,8 @@ async function main() {
     FUZZWB_LOGS_DIR: serverDirs(stateDir).logsDir,
     FUZZWB_REAL_PROJECT_BINARY: expat.binary,
     FUZZWB_REAL_PROJECT_SOURCE: expat.sourceDir,
+    FUZZWB_IMPORT_AFL_OUT: afl.out,
+    FUZZWB_IMPORT_AFL_CRASHES: `${afl.a},${afl.b}`,
   };
 
   // @vscode/test-electron first, where a desktop build is here; the server route otherwise.

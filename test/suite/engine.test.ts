@@ -18,6 +18,7 @@ const EXTENSION_ID = 'fuzzwb.fuzz-workbench';
 const COMMANDS = [
   'fuzzwb.startFuzzing',
   'fuzzwb.stopFuzzing',
+  'fuzzwb.importFindings',
   'fuzzwb.showCoverage',
   'fuzzwb.hideCoverage',
   'fuzzwb.reproduceCrash',

@@ -36,6 +36,9 @@ export async function run(): Promise<void> {
 
   // The tdd interface matches the `suite`/`test` names the test files import from mocha.
   const mocha = new Mocha({ ui: 'tdd', reporter: 'dot', timeout: 30_000, color: false });
+  // FUZZWB_SUITE_GREP runs only the tests whose full title matches (one suite while working on it).
+  const grep = process.env.FUZZWB_SUITE_GREP;
+  if (grep) mocha.grep(grep);
   const testFiles = readdirSync(__dirname).filter((name) => name.endsWith('.test.js'));
   if (testFiles.length === 0) throw new Error(`no *.test.js files in ${__dirname}`);
   for (const name of testFiles.sort()) mocha.addFile(join(__dirname, name));
