@@ -2,7 +2,12 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import type { ImportLine } from '../../../src/engine/import/importer';
-import { importResult, touchedFindings } from '../../../src/engine/server/importRequests';
+import {
+  importFindings,
+  importResult,
+  touchedFindings,
+  type ImportDeps,
+} from '../../../src/engine/server/importRequests';
 import { finding } from '../extension/fixtures';
 
 const overflow = finding({
@@ -75,4 +80,41 @@ test('the counts: inputs and SARIF results apart, skipped inputs with their reas
   assert.match(r.skipped[1]?.reason ?? '', /^ran without a crash here \(AFL\+\+ saw a crash\)$/);
   assert.equal(r.skipped.length, 2);
   assert.deepEqual(r.errors, ['llvm-symbolizer not found: frames stay unsymbolized']);
+});
+
+test('refused before anything is read while a session or another import writes the store', async () => {
+  const sent: unknown[] = [];
+  const deps = (over: Partial<ImportDeps>): ImportDeps => ({
+    notifier: { sendNotification: (_t, p) => Promise.resolve(void sent.push(p)) },
+    defaults: { timeoutMs: 1000, rssLimitMb: 2048, startupTimeoutMs: 10_000, verifyRuns: 0 },
+    runningPrefix: () => undefined,
+    log: () => undefined,
+    busy: new Set(),
+    ...over,
+  });
+  const params = {
+    target: {
+      name: 'two_bugs',
+      binary: '/nowhere/two_bugs',
+      corpusDir: '/nowhere/corpus',
+      artifactPrefix: '/ws/.fuzzwb/findings/two_bugs/',
+      sourceRoots: ['/ws'],
+    },
+    paths: ['/nowhere/afl-out'],
+  };
+  await assert.rejects(
+    importFindings(params, deps({ runningPrefix: () => '/ws/.fuzzwb/findings/two_bugs' })),
+    /two_bugs is being fuzzed: stop fuzzing it to import/,
+  );
+  await assert.rejects(
+    importFindings(params, deps({ busy: new Set(['/ws/.fuzzwb/findings/two_bugs']) })),
+    /an import into two_bugs is already running/,
+  );
+  await assert.rejects(importFindings({ ...params, paths: [] }, deps({})), /no paths given/);
+  // Another target's session does not stand in the way: this one fails only at the missing path.
+  await assert.rejects(
+    importFindings(params, deps({ runningPrefix: () => '/ws/.fuzzwb/findings/device/' })),
+    /cannot read \/nowhere\/afl-out/,
+  );
+  assert.equal(sent.length, 0);
 });
