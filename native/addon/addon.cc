@@ -153,7 +153,8 @@ Napi::Value answerToJs(Napi::Env env, const Job &job) {
   case JobKind::Run:
     return resultToJs(env, job.result);
   case JobKind::Batch:
-  case JobKind::Repeat: {
+  case JobKind::Repeat:
+  case JobKind::Mutate: {
     Napi::Object o = Napi::Object::New(env);
     o.Set("execs", double(job.batch.execs));
     o.Set("elapsedUs", double(job.batch.elapsedUs));
@@ -161,6 +162,10 @@ Napi::Value answerToJs(Napi::Env env, const Job &job) {
     for (size_t i = 0; i < job.batch.findings.size(); i++) {
       Napi::Object f = resultToJs(env, job.batch.findings[i].result);
       f.Set("index", job.batch.findings[i].index);
+      if (job.kind == JobKind::Mutate) {
+        const std::vector<uint8_t> &input = job.batch.findings[i].input;
+        f.Set("input", Napi::Buffer<uint8_t>::Copy(env, input.data(), input.size()));
+      }
       findings.Set(uint32_t(i), f);
     }
     o.Set("findings", findings);
@@ -181,6 +186,7 @@ public:
         {InstanceMethod<&Executor::Start>("start"), InstanceMethod<&Executor::Run>("run"),
          InstanceMethod<&Executor::RunBatch>("runBatch"),
          InstanceMethod<&Executor::Repeat>("repeat"),
+         InstanceMethod<&Executor::RunMutants>("runMutants"),
          InstanceMethod<&Executor::Counters>("counters"), InstanceMethod<&Executor::Pcs>("pcs"),
          InstanceMethod<&Executor::Coverage>("coverage"),
          InstanceMethod<&Executor::CmpTable>("cmpTable"),
@@ -198,7 +204,7 @@ public:
     } catch (const std::runtime_error &e) {
       throw Napi::Error::New(env, e.what());
     }
-    feedback_ = std::make_shared<Feedback>(shm_->countersCapacity());
+    feedback_ = std::make_shared<Feedback>(shm_->virgin(), shm_->countersCapacity());
     tsfn_ = Tsfn::New(env, "fuzzwb-executor", 0, 1, this);
     tsfn_.Unref(env);
     released_ = false;
@@ -307,6 +313,42 @@ private:
     return Post(info.Env(), job);
   }
 
+  // runMutants({parents, tokens, count, seed, lenLimit, maxLen}): see NativeExecutor in types.ts.
+  Napi::Value RunMutants(const Napi::CallbackInfo &info) {
+    Napi::Env env = info.Env();
+    if (info.Length() < 1 || !info[0].IsObject())
+      typeError(env, "runMutants: the request must be an object");
+    Napi::Object req = info[0].As<Napi::Object>();
+    std::unique_ptr<PendingJob> job(new PendingJob(env));
+    job->kind = JobKind::Mutate;
+    job->feedback = true;
+    const auto buffers = [&](const char *key, std::vector<std::vector<uint8_t>> &out) {
+      Napi::Value v = req.Get(key);
+      if (!v.IsArray())
+        typeError(env, std::string("runMutants: ") + key + " must be an array of Buffers");
+      Napi::Array arr = v.As<Napi::Array>();
+      for (uint32_t i = 0; i < arr.Length(); i++) {
+        Napi::Value b = arr.Get(i);
+        if (!b.IsTypedArray() || b.As<Napi::TypedArray>().TypedArrayType() != napi_uint8_array)
+          typeError(env, std::string("runMutants: ") + key + "[" + std::to_string(i) +
+                             "] must be a Buffer");
+        Napi::Uint8Array u = b.As<Napi::Uint8Array>();
+        out.emplace_back(u.Data(), u.Data() + u.ByteLength());
+      }
+    };
+    buffers("parents", job->mutate.parents);
+    buffers("tokens", job->mutate.tokens);
+    job->count = uintOption(req, "count", 0, 0xffffffffu);
+    job->mutate.lenLimit = uintOption(req, "lenLimit", 0, 0xffffffffu);
+    job->mutate.maxLen = uintOption(req, "maxLen", 1, 0xffffffffu);
+    Napi::Value seed = req.Get("seed");
+    if (!seed.IsNumber() || seed.As<Napi::Number>().DoubleValue() < 0 ||
+        seed.As<Napi::Number>().DoubleValue() > 9007199254740991.0)
+      typeError(env, "runMutants: seed must be a non-negative safe integer");
+    job->mutate.seed = uint64_t(seed.As<Napi::Number>().DoubleValue());
+    return Post(env, job.release());
+  }
+
   Napi::Value Stop(const Napi::CallbackInfo &info) {
     auto *job = new PendingJob(info.Env());
     job->kind = JobKind::Stop;
@@ -331,7 +373,7 @@ private:
     return View(info.Env(), shm_, shm_->pcs(), shm_->pcsBytes());
   }
   Napi::Value Coverage(const Napi::CallbackInfo &info) {
-    return View(info.Env(), feedback_, feedback_->coverage(), feedback_->size());
+    return View(info.Env(), shm_, feedback_->coverage(), feedback_->size());
   }
   Napi::Value CmpTable(const Napi::CallbackInfo &info) {
     return View(info.Env(), shm_, shm_->cmpTable(), shm_->cmpBytes());

@@ -180,6 +180,26 @@ void ExecLoop::killServer() {
 }
 
 void ExecLoop::run(const uint8_t *data, size_t len, bool feedback, ExecResult &out) {
+  execute(data, len, feedback, 0, out);
+}
+
+uint32_t ExecLoop::runMutants(uint32_t count, ExecResult &out) {
+  if (count == 0)
+    return 0;
+  shm_->armMutants(count);
+  try {
+    execute(nullptr, 0, true, count, out);
+  } catch (...) {
+    shm_->armMutants(0);
+    throw;
+  }
+  const uint32_t ran = shm_->mutantsDone();
+  shm_->armMutants(0);
+  return ran;
+}
+
+void ExecLoop::execute(const uint8_t *data, size_t len, bool feedback, uint32_t mutants,
+                       ExecResult &out) {
   if (len > shm_->inputCapacity())
     throw std::runtime_error("an input of " + std::to_string(len) +
                              " bytes exceeds maxInputSize (" +
@@ -217,6 +237,8 @@ void ExecLoop::run(const uint8_t *data, size_t len, bool feedback, ExecResult &o
   int32_t ret = 0;
   int waitStatus = 0;
   uint64_t deadline = t0 + uint64_t(config_.timeoutMs) * 1000u;
+  // A batch of mutants is timed per mutant: every one the child starts restarts the clock.
+  uint32_t mutantsSeen = 0;
   bool reportGrace = false;
   uint64_t rssAt = t0 + kRssFirstCheckUs;
   uint64_t graceDeadline = 0;
@@ -240,6 +262,11 @@ void ExecLoop::run(const uint8_t *data, size_t len, bool feedback, ExecResult &o
   };
   while (!done && !ended && !died) {
     uint64_t now = nowUs();
+    if (killed == Kill::None && mutants > 0 && now >= deadline && !reportGrace &&
+        shm_->mutantsDone() != mutantsSeen) {
+      mutantsSeen = shm_->mutantsDone();
+      deadline = now + uint64_t(config_.timeoutMs) * 1000u;
+    }
     if (killed == Kill::None) {
       if (now >= deadline && !reportGrace && output_.reportStarted()) {
         // A sanitizer is writing its report (symbolizing can take longer than the input's
@@ -345,7 +372,7 @@ void ExecLoop::run(const uint8_t *data, size_t len, bool feedback, ExecResult &o
     out.kind = EndKind::Ok;
     out.ret = ret;
     if (config_.persistent > 1) {
-      inputsInChild_++;
+      inputsInChild_ += mutants > 0 ? shm_->mutantsDone() : 1;
       liveChild_ = inputsInChild_ < config_.persistent ? child : 0;
     } else {
       liveChild_ = 0;

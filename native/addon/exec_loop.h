@@ -63,6 +63,11 @@ public:
   // Runs one input, restarting a dead fork server first. The result's output is left empty:
   // copyOutput() fills it for the results worth keeping, so an ok input costs no copy.
   void run(const uint8_t *data, size_t len, bool feedback, ExecResult &out);
+  // Persistent mode: the child makes and runs up to `count` mutants of the batch set with
+  // ShmRegion::setMutants, and stops at the first that ends non-ok or reaches new coverage (out
+  // describes that one; its input is ShmRegion::input()). Returns the mutants run, which a
+  // child that reached its -persistent limit leaves short of count.
+  uint32_t runMutants(uint32_t count, ExecResult &out);
   // Fills out.output (and outputTruncated) with the last input's captured output.
   void copyOutput(ExecResult &out);
   // Kills the child and the fork server.
@@ -71,6 +76,7 @@ public:
   uint32_t restarts() const { return restarts_; }
 
 private:
+  void execute(const uint8_t *data, size_t len, bool feedback, uint32_t mutants, ExecResult &out);
   void spawnAndHandshake();
   void ensureServer();
   bool sendRun(uint32_t seq);

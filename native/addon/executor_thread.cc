@@ -7,6 +7,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <cerrno>
 #include <cstring>
 #include <stdexcept>
@@ -145,6 +146,9 @@ void ExecutorThread::execute(ExecLoop &loop, Job &job) {
     case JobKind::Repeat:
       runInputs(loop, job);
       break;
+    case JobKind::Mutate:
+      runMutants(loop, job);
+      break;
     case JobKind::Stop:
       loop.shutdown();
       break;
@@ -176,10 +180,40 @@ void ExecutorThread::runInputs(ExecLoop &loop, Job &job) {
     out.execs++;
     const bool finding = res.kind != EndKind::Ok;
     if (finding || (job.feedback && res.newCoverage)) {
-      out.findings.push_back({uint32_t(i), res});
+      out.findings.push_back({uint32_t(i), res, {}});
       loop.copyOutput(out.findings.back().result);
     }
     if (finding && job.stopOnFinding)
+      break;
+  }
+  out.elapsedUs = nowUs() - t0;
+  out.restarts = loop.restarts() - restarts;
+}
+
+// Runs job.count mutants made in the target, across as many children as the -persistent limit
+// takes, and ends at the first one that ends non-ok or reaches new coverage.
+void ExecutorThread::runMutants(ExecLoop &loop, Job &job) {
+  BatchOutcome &out = job.batch;
+  const uint32_t restarts = loop.restarts();
+  const uint64_t t0 = nowUs();
+  shm_->setMutants(job.mutate);
+  ExecResult res;
+  uint64_t left = job.count;
+  while (left > 0) {
+    // A child that took over after its predecessor's limit must not replay its mutants.
+    shm_->mutate()->seed = job.mutate.seed + out.execs * 0x9E3779B97F4A7C15ull;
+    const uint32_t ran = loop.runMutants(uint32_t(std::min<uint64_t>(left, UINT32_MAX)), res);
+    const bool finding = res.kind != EndKind::Ok;
+    // A server that died before any mutant started still counts one execution, as a batch does.
+    const uint32_t counted = ran > 0 ? ran : (finding ? 1 : 0);
+    out.execs += counted;
+    left -= std::min<uint64_t>(left, counted);
+    if (finding || res.newCoverage) {
+      out.findings.push_back({uint32_t(out.execs - 1), res, shm_->input()});
+      loop.copyOutput(out.findings.back().result);
+      break;
+    }
+    if (counted == 0)
       break;
   }
   out.elapsedUs = nowUs() - t0;

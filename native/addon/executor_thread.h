@@ -16,11 +16,12 @@
 
 namespace fuzzwb {
 
-enum class JobKind { Start, Run, Batch, Repeat, Stop };
+enum class JobKind { Start, Run, Batch, Repeat, Mutate, Stop };
 
 struct Finding {
   uint32_t index;
   ExecResult result;
+  std::vector<uint8_t> input; // Mutate: the mutant itself (the engine never saw it)
 };
 
 struct BatchOutcome {
@@ -37,7 +38,8 @@ struct Job {
   JobKind kind = JobKind::Run;
   std::vector<uint8_t> data;  // the inputs, back to back
   std::vector<size_t> bounds; // input i is data[bounds[i], bounds[i + 1])
-  uint32_t count = 0;         // repeat: how many times
+  uint32_t count = 0;         // repeat: how many times; mutate: how many mutants
+  MutateRequest mutate;       // mutate: parents, tokens, limits and seed
   bool stopOnFinding = true;
   bool feedback = false;
 
@@ -69,6 +71,7 @@ private:
   void main();
   void execute(ExecLoop &loop, Job &job);
   void runInputs(ExecLoop &loop, Job &job);
+  void runMutants(ExecLoop &loop, Job &job);
   void fail(Job *job, const std::string &error);
   void signalCancel();
 

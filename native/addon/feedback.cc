@@ -27,14 +27,14 @@ constexpr BucketTable kBuckets;
 
 uint8_t bucketBit(uint8_t count) { return kBuckets.bits[count]; }
 
-Feedback::Feedback(size_t counters) : virgin_(counters, 0) {}
+Feedback::Feedback(uint8_t *virgin, size_t counters) : virgin_(virgin), size_(counters) {}
 
 bool Feedback::merge(const uint8_t *counters, size_t used, size_t tailStart, size_t tailEnd) {
-  if (used > virgin_.size())
-    used = virgin_.size();
+  if (used > size_)
+    used = size_;
   bool fresh = mergeRange(counters, 0, used);
-  if (tailEnd > virgin_.size())
-    tailEnd = virgin_.size();
+  if (tailEnd > size_)
+    tailEnd = size_;
   if (tailStart < tailEnd && tailStart >= used)
     fresh = mergeRange(counters, tailStart, tailEnd) || fresh;
   return fresh;
@@ -43,7 +43,7 @@ bool Feedback::merge(const uint8_t *counters, size_t used, size_t tailStart, siz
 // Most counters are zero after an execution: whole 8-byte words are skipped with one test, and
 // only the bytes of non-zero words are bucketed.
 bool Feedback::mergeRange(const uint8_t *counters, size_t begin, size_t end) {
-  uint8_t *virgin = virgin_.data();
+  uint8_t *virgin = virgin_;
   bool fresh = false;
   size_t i = begin;
   for (; i < end && (i & 7) != 0; i++) {

@@ -4,7 +4,6 @@
 
 #include <cstddef>
 #include <cstdint>
-#include <vector>
 
 namespace fuzzwb {
 
@@ -13,19 +12,22 @@ uint8_t bucketBit(uint8_t count);
 
 class Feedback {
 public:
-  explicit Feedback(size_t counters);
+  // virgin: the map in shared memory (a persistent child reads it to judge its own mutants),
+  // `counters` bytes, owned by whoever owns the mapping.
+  Feedback(uint8_t *virgin, size_t counters);
 
   // Folds one execution's counters into the accumulated map: the ranges [0, used) and
   // [tailStart, tailEnd) are scanned. Returns true when an edge or a bucket was new.
   bool merge(const uint8_t *counters, size_t used, size_t tailStart, size_t tailEnd);
 
-  uint8_t *coverage() { return virgin_.data(); }
-  size_t size() const { return virgin_.size(); }
+  uint8_t *coverage() { return virgin_; }
+  size_t size() const { return size_; }
 
 private:
   bool mergeRange(const uint8_t *counters, size_t begin, size_t end);
 
-  std::vector<uint8_t> virgin_; // OR of the bucket bits ever seen, one byte per counter
+  uint8_t *virgin_; // OR of the bucket bits ever seen, one byte per counter
+  size_t size_;
 };
 
 } // namespace fuzzwb

@@ -4,6 +4,7 @@
 #include <sys/mman.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <cerrno>
 #include <cstring>
 #include <stdexcept>
@@ -39,6 +40,10 @@ ShmRegion::ShmRegion(uint32_t maxInputSize, uint32_t persistentMax, bool cmpEnab
   off = pageAlign(off + FWB_CMP_SLOTS * sizeof(fwb_cmp_slot));
   const size_t memcmpOff = off;
   off = pageAlign(off + FWB_MEMCMP_SLOTS * sizeof(fwb_memcmp_slot));
+  const size_t virginOff = off;
+  off = pageAlign(off + counters);
+  const size_t mutateOff = off;
+  off = pageAlign(off + sizeof(fwb_mutate) + FWB_MUTATE_ARENA);
   size_ = off;
 
   fd_ = memfd_create("fuzzwb-shm", MFD_CLOEXEC);
@@ -71,6 +76,9 @@ ShmRegion::ShmRegion(uint32_t maxInputSize, uint32_t persistentMax, bool cmpEnab
   header_->memcmp_offset = memcmpOff;
   header_->cmp_enabled = cmpEnabled ? 1 : 0;
   header_->persistent_max = persistentMax;
+  header_->virgin_offset = virginOff;
+  header_->mutate_offset = mutateOff;
+  header_->mutate_capacity = FWB_MUTATE_ARENA;
 }
 
 ShmRegion::~ShmRegion() {
@@ -105,6 +113,65 @@ void ShmRegion::setInput(const uint8_t *data, uint32_t len, uint32_t seq) {
     std::memcpy(base_ + header_->input_offset, data, len);
   header_->input_len = len;
   header_->exec_seq = seq;
+}
+
+size_t ShmRegion::setMutants(const MutateRequest &req) {
+  fwb_mutate *m = mutate();
+  uint8_t *arena = reinterpret_cast<uint8_t *>(m + 1);
+  const uint32_t maxLen = std::min(req.maxLen, header_->input_capacity);
+  size_t at = 0;
+  const auto put = [&](const std::vector<uint8_t> &b) {
+    if (at + 4 + b.size() > FWB_MUTATE_ARENA)
+      return false;
+    const uint32_t len = uint32_t(b.size());
+    std::memcpy(arena + at, &len, 4);
+    if (len > 0)
+      std::memcpy(arena + at + 4, b.data(), len);
+    at += 4 + len;
+    return true;
+  };
+  uint32_t parents = 0, tokens = 0;
+  for (const auto &p : req.parents) {
+    if (p.size() > maxLen)
+      continue; // the runtime would skip it too; the engine cuts inputs to -max_len first
+    if (!put(p))
+      break;
+    parents++;
+  }
+  for (const auto &t : req.tokens) {
+    if (!put(t))
+      break;
+    tokens++;
+  }
+  m->seed = req.seed;
+  m->len_limit = req.lenLimit;
+  m->max_len = maxLen;
+  m->parents = parents;
+  m->tokens = tokens;
+  m->arena_len = uint32_t(at);
+  m->done = 0;
+  m->found_new = 0;
+  return parents;
+}
+
+void ShmRegion::armMutants(uint32_t count) {
+  mutate()->done = 0;
+  mutate()->found_new = 0;
+  __atomic_store_n(&mutate()->count, count, __ATOMIC_RELEASE);
+}
+
+uint32_t ShmRegion::mutantsDone() const {
+  return __atomic_load_n(&mutate()->done, __ATOMIC_RELAXED);
+}
+
+bool ShmRegion::mutantFoundNew() const {
+  return __atomic_load_n(&mutate()->found_new, __ATOMIC_ACQUIRE) != 0;
+}
+
+std::vector<uint8_t> ShmRegion::input() const {
+  const uint32_t len = std::min(header_->input_len, header_->input_capacity);
+  const uint8_t *p = base_ + header_->input_offset;
+  return std::vector<uint8_t>(p, p + len);
 }
 
 void ShmRegion::zeroCounters() {

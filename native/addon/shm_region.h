@@ -21,6 +21,15 @@ struct ModuleInfo {
   uint32_t flags;
 };
 
+// An in-target batch: the child makes `count` havoc mutants of these parents (see fwb_mutate).
+struct MutateRequest {
+  std::vector<std::vector<uint8_t>> parents;
+  std::vector<std::vector<uint8_t>> tokens;
+  uint64_t seed = 0;
+  uint32_t lenLimit = 0;
+  uint32_t maxLen = 0;
+};
+
 class ShmRegion {
 public:
   // Creates, sizes and maps the memfd and fills the header; throws std::runtime_error.
@@ -40,6 +49,22 @@ public:
   uint8_t *memcmpTable() const { return base_ + header_->memcmp_offset; }
   size_t memcmpBytes() const { return FWB_MEMCMP_SLOTS * sizeof(fwb_memcmp_slot); }
   uint32_t inputCapacity() const { return header_->input_capacity; }
+  uint8_t *virgin() const { return base_ + header_->virgin_offset; }
+  fwb_mutate *mutate() const {
+    return reinterpret_cast<fwb_mutate *>(base_ + header_->mutate_offset);
+  }
+
+  // Writes a batch's parents, tokens and limits to the arena (as many as fit); returns the
+  // parents written. The batch runs only once armMutants gave it a count.
+  size_t setMutants(const MutateRequest &req);
+  // The next RUN makes and runs `count` mutants (0: it runs the input, as without a batch).
+  void armMutants(uint32_t count);
+  // Mutants the child started so far in this batch; the last one is in the input region.
+  uint32_t mutantsDone() const;
+  // The batch ended at a mutant whose counters held a bucket bit the virgin map lacked.
+  bool mutantFoundNew() const;
+  // The input region as the last run left it (in a batch: the last mutant).
+  std::vector<uint8_t> input() const;
 
   // Guards handed out so far, clamped so a confused target cannot push reads past the map.
   uint32_t countersUsed() const;

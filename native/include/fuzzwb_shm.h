@@ -10,7 +10,7 @@ extern "C" {
 #endif
 
 /* Bumped whenever the layout or the messages change; the handshake rejects a mismatch. */
-#define FWB_PROTOCOL_VERSION 2u
+#define FWB_PROTOCOL_VERSION 3u
 #define FWB_SHM_MAGIC 0x46555A5A57423031ull /* "FUZZWB01" */
 
 /* File descriptors the engine installs in the target before exec. Fixed numbers (as AFL does)
@@ -49,6 +49,7 @@ extern "C" {
 #define FWB_CMP_SLOTS 4096              /* integer compare operand table */
 #define FWB_MEMCMP_SLOTS 1024           /* memcmp/strcmp operand table */
 #define FWB_MEMCMP_MAX 32               /* bytes kept of each memcmp operand */
+#define FWB_MUTATE_ARENA (1u << 20)     /* parents and tokens of an in-target batch */
 
 /* gcc's trace-pc has no guards: PCs are hashed into this many counters at the end of the
  * counter array, the owning PC of a slot recorded the first time it is hit. */
@@ -144,6 +145,33 @@ struct fwb_shm {
   uint32_t dump_reason;
   uint32_t dump_value;
   uint32_t dump_limit;
+  uint32_t reserved[2];
+
+  /* engine: the accumulated coverage (one byte per counter: OR of the hit-count bucket bits ever
+   * seen), which a child running mutants of its own compares each run with */
+  uint64_t virgin_offset;
+  /* struct fwb_mutate, then its arena */
+  uint64_t mutate_offset;
+  uint32_t mutate_capacity; /* bytes of the arena */
+  uint32_t reserved2;
+};
+
+/* A batch of mutants a persistent child makes and runs itself, as libFuzzer does in-process:
+ * no hand-over per input, so a fast harness runs at its own speed. The engine fills it before
+ * it sends RUN (count 0 means "run the input in shm", as without it). Before each run the child
+ * writes the mutant to the input region and counts it in `done`, so a crash or a timeout leaves
+ * its exact input behind; the batch ends early at the first mutant whose counters hold a bucket
+ * bit the virgin map lacks, which the engine then merges as for any input. */
+struct fwb_mutate {
+  uint64_t seed;      /* engine: random state of this batch */
+  uint32_t count;     /* engine: mutants to run; 0 = no batch */
+  uint32_t len_limit; /* engine: a mutant may grow to max(its parent's length, len_limit) */
+  uint32_t max_len;   /* engine: no mutant is longer (<= input_capacity) */
+  uint32_t parents;   /* engine: inputs at the start of the arena, each u32 length + bytes */
+  uint32_t tokens;    /* engine: dictionary tokens after them, the same encoding */
+  uint32_t arena_len; /* engine: bytes of the arena in use */
+  uint32_t done;      /* runtime: mutants started; the last one is in the input region */
+  uint32_t found_new; /* runtime: the batch ended at a mutant with new coverage */
   uint32_t reserved[2];
 };
 

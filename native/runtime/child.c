@@ -29,11 +29,8 @@ FWB_NO_SANITIZE static void publish(struct fwb_shm *shm, int32_t pid, uint32_t s
   __atomic_store_n(&shm->running_seq, seq, __ATOMIC_RELEASE);
 }
 
-FWB_NO_SANITIZE static void run_input(struct fwb_shm *shm, int32_t pid, uint32_t seq) {
-  uint32_t len;
-  const uint8_t *data = fwb_input_prepare(shm, &len);
-  int ret = LLVMFuzzerTestOneInput(data, len);
-  fwb_input_release(data);
+/* The end of a command: the child's output flushed, then DONE with the last return value. */
+FWB_NO_SANITIZE static void finish(struct fwb_shm *shm, int32_t pid, uint32_t seq, int ret) {
   /* Output written before DONE must be in the pipe when the engine drains it; __fpending
    * first, because fflush itself dirties stdio pages (and goes through ASan's interceptor).
    * Flushed before done_seq: the server takes done_seq as "DONE was sent". */
@@ -42,6 +39,29 @@ FWB_NO_SANITIZE static void run_input(struct fwb_shm *shm, int32_t pid, uint32_t
   shm->exec_ret = ret;
   __atomic_store_n(&shm->done_seq, seq, __ATOMIC_RELEASE);
   fwb_send(FWB_MSG_DONE, pid, ret, seq);
+}
+
+FWB_NO_SANITIZE static void run_input(struct fwb_shm *shm, int32_t pid, uint32_t seq) {
+  uint32_t len;
+  const uint8_t *data = fwb_input_prepare(shm, &len);
+  int ret = LLVMFuzzerTestOneInput(data, len);
+  fwb_input_release(data);
+  finish(shm, pid, seq, ret);
+}
+
+/* Runs the command in shm: one input, or a batch of mutants of at most `budget` inputs.
+ * Returns the inputs it ran. */
+FWB_NO_SANITIZE static uint32_t run_command(struct fwb_shm *shm, int32_t pid, uint32_t seq,
+                                            uint32_t budget) {
+  const struct fwb_mutate *req = (const struct fwb_mutate *)fwb_shm_at(shm, shm->mutate_offset);
+  if (shm->mutate_offset == 0 || req->count == 0) {
+    run_input(shm, pid, seq);
+    return 1;
+  }
+  int ret;
+  uint32_t ran = fwb_mutate_batch(shm, budget, &ret);
+  finish(shm, pid, seq, ret);
+  return ran;
 }
 
 static void tell_server(const struct fwb_child_setup *setup, uint32_t cmd, int32_t pid,
@@ -71,7 +91,7 @@ FWB_NO_SANITIZE void fwb_spare_child(struct fwb_shm *shm, const struct fwb_child
   publish(shm, pid, msg.seq);
   /* Before running, so the next spare is forked on the other core while this input runs. */
   tell_server(setup, FWB_CMD_RUN, pid, msg.seq);
-  run_input(shm, pid, msg.seq);
+  run_command(shm, pid, msg.seq, 1);
   fwb_child_exit(0);
 }
 
@@ -82,9 +102,9 @@ FWB_NO_SANITIZE void fwb_persistent_child(struct fwb_shm *shm, const struct fwb_
   uint32_t limit = shm->persistent_max;
   if (fuzzwb_after_fork)
     fuzzwb_after_fork();
-  for (uint32_t runs = 1;; runs++) {
+  for (uint32_t runs = 0;;) {
     publish(shm, pid, seq);
-    run_input(shm, pid, seq);
+    runs += run_command(shm, pid, seq, limit > runs ? limit - runs : 1);
     if (runs >= limit)
       break;
     struct fwb_msg msg;

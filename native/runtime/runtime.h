@@ -92,6 +92,10 @@ FWB_HIDDEN void fwb_input_reserve(uint32_t len);
 FWB_HIDDEN const uint8_t *fwb_input_prepare(struct fwb_shm *shm, uint32_t *len);
 FWB_HIDDEN void fwb_input_release(const uint8_t *data);
 
+/* mutate_batch.c: runs at most `budget` mutants the engine asked for in shm; returns how many
+ * ran, and the last one's return value in *ret */
+FWB_HIDDEN uint32_t fwb_mutate_batch(struct fwb_shm *shm, uint32_t budget, int *ret);
+
 /* coverage.c */
 FWB_HIDDEN void fwb_coverage_attach(struct fwb_shm *shm);
 /* Points the counters at a private scratch area (1) or back at shared memory (0). */

@@ -1,5 +1,5 @@
 // Hybrid execution: batches run in persistent mode, discoveries are confirmed in a fresh fork.
-import type { BatchFinding, BatchOptions, BatchResult } from '../native/types';
+import type { BatchFinding, BatchOptions, BatchResult, MutantsRequest } from '../native/types';
 import type { LoopExecutor } from './loop';
 
 /** What the hybrid tells its owner about the persistent executor's results it did not keep. */
@@ -83,6 +83,22 @@ export class HybridExecutor implements LoopExecutor {
       if (!stopOnFinding || !cutShort || confirmedEnd || res.execs === 0) break;
     }
     return out;
+  }
+
+  /**
+   * Mutants made and run in the fast executor's child: the one the batch ended at is run again
+   * in a fresh fork, and passed on (with its input) only as that run shows it.
+   */
+  async runMutants(req: MutantsRequest): Promise<BatchResult> {
+    if (this.fast.runMutants === undefined) throw new Error('the fast executor makes no mutants');
+    const res = await this.fast.runMutants(req);
+    const findings: BatchFinding[] = [];
+    for (const f of res.findings) {
+      const input = f.input ?? Buffer.alloc(0);
+      const kept = await this.confirm(input, f, true);
+      if (kept !== undefined) findings.push({ ...kept, index: f.index, input });
+    }
+    return { ...res, findings };
   }
 
   /** The fresh run's result when it is worth passing on, else undefined. */

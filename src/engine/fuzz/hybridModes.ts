@@ -7,8 +7,8 @@ import type { LoopExecutor } from './loop';
 export const FUZZ_MODES = ['hybrid', 'fork', 'persistent'] as const;
 export type FuzzMode = (typeof FUZZ_MODES)[number];
 
-/** Inputs per persistent child when -persistent is 0 (AFL++'s persistent loops run ~1000). */
-export const DEFAULT_PERSISTENT = 1000;
+/** Inputs per persistent child when -persistent is 0 (AFL++'s docs loop __AFL_LOOP(10000)). */
+export const DEFAULT_PERSISTENT = 10000;
 
 export function parseFuzzMode(text: string): FuzzMode | undefined {
   return FUZZ_MODES.find((m) => m === text);

@@ -1,5 +1,5 @@
 // The coverage-guided fuzzing loop: pick an input, mutate a batch, run it natively, keep what is new.
-import type { BatchOptions, BatchResult, BatchFinding } from '../native/types';
+import type { BatchOptions, BatchResult, BatchFinding, MutantsRequest } from '../native/types';
 import { CmpHarvester, TokenSet } from './cmpTable';
 import { InputToStateStage, type I2sContext } from './i2sStage';
 import { LengthControl } from './lenControl';
@@ -17,6 +17,11 @@ export interface LoopExecutor {
   cmpTable?(): Buffer;
   /** The memcmp/strcmp operand slots (struct fwb_memcmp_slot[]); used with cmpFeedback too. */
   memcmpTable?(): Buffer;
+  /**
+   * Runs mutants the target makes itself (persistent mode); findings carry their input. Without
+   * it the loop makes every mutant here and hands it over.
+   */
+  runMutants?(req: MutantsRequest): Promise<BatchResult>;
   /**
    * The counters of the last execution of runBatch (one byte per counter). Lets the scheduler
    * learn which coverage each corpus entry holds; without it entries are weighed by size only.
@@ -36,6 +41,17 @@ const I2S_QUEUE = 64;
  * coming when a check needs two operands right at once, and their own variants are spent.
  */
 const PROBE_EVERY = 2;
+/**
+ * Parents of one in-target batch, picked by the scheduler (an entry it favours comes up more
+ * than once): enough that a batch's mutants spread over the corpus as the scheduler wants.
+ */
+const BATCH_PARENTS = 32;
+/** Dictionary tokens one in-target batch carries (the runtime's limit is 1024). */
+const BATCH_TOKENS = 1024;
+/** Largest batch: an in-target batch runs a million trivial inputs in a second. */
+const MAX_BATCH = 1 << 20;
+/** Largest batch of inputs made here and handed over one by one. */
+const MAX_HANDED_BATCH = 4096;
 
 export interface LoopOptions {
   rng: Rng;
@@ -193,12 +209,9 @@ export class FuzzLoop {
         const probeEnd = await this.probe();
         if (probeEnd !== undefined) return probeEnd;
       }
-      const batch: Buffer[] = [];
-      const n = this.remainingRuns(this.batchSize);
-      for (let i = 0; i < n; i++) batch.push(this.nextInput());
       const t0 = this.now();
       const execsBefore = this.execs;
-      const ended = await this.runInputs(batch, false);
+      const ended = await this.havocBatch(this.remainingRuns(this.batchSize));
       if (ended !== undefined) return ended;
       // A batch cut short by a finding ran fewer inputs than it was given.
       this.adaptBatch(this.now() - t0, Math.max(1, this.execs - execsBefore));
@@ -220,9 +233,31 @@ export class FuzzLoop {
     return this.opts.maxRuns > 0 ? Math.max(1, Math.min(n, this.opts.maxRuns - this.execs)) : n;
   }
 
-  /** The scheduler picks the parent (rare coverage, small, fast, fresh); any entry is the other. */
-  private nextInput(): Buffer {
-    return this.mutant().input;
+  /**
+   * n havoc mutants: made and run by the target itself when the executor can, else made here.
+   * The scheduler picks the parents (rare coverage, small, fast, fresh); any entry is the other.
+   */
+  private async havocBatch(n: number): Promise<LoopEnd | undefined> {
+    if (this.exec.runMutants === undefined) {
+      const batch: Buffer[] = [];
+      for (let i = 0; i < Math.min(n, MAX_HANDED_BATCH); i++) batch.push(this.mutant().input);
+      return this.runInputs(batch, false);
+    }
+    const rng = this.opts.rng;
+    const parents: Buffer[] = [];
+    for (let i = 0; i < BATCH_PARENTS; i++) {
+      parents.push(this.corpus.pick(rng).input.subarray(0, this.opts.maxLen));
+    }
+    const res = await this.exec.runMutants({
+      parents,
+      tokens: this.dict.slice(0, BATCH_TOKENS),
+      count: n,
+      // 53 bits: the addon takes any safe integer.
+      seed: rng.next() * 0x200000 + rng.below(0x200000),
+      lenLimit: this.lengths.limit,
+      maxLen: this.opts.maxLen,
+    });
+    return this.absorb(res, (f) => f.input ?? Buffer.alloc(0), false);
   }
 
   private mutant(): { input: Buffer; parent: Buffer } {
@@ -240,13 +275,15 @@ export class FuzzLoop {
 
   /** Keeps a batch near batchTargetMs so stop requests and status lines stay timely. */
   private adaptBatch(ms: number, n: number): void {
+    const max = this.exec.runMutants !== undefined ? MAX_BATCH : MAX_HANDED_BATCH;
     if (ms <= 0) {
-      this.batchSize = Math.min(this.batchSize * 2, 4096);
+      this.batchSize = Math.min(this.batchSize * 2, max);
       return;
     }
     const perExec = ms / n;
     const want = Math.round(this.opts.batchTargetMs / perExec);
-    this.batchSize = Math.max(1, Math.min(4096, want));
+    // A batch cut short by new coverage says little about speed: grow at most twofold a time.
+    this.batchSize = Math.max(1, Math.min(max, want, this.batchSize * 2));
   }
 
   /** Harvests the operands the last batch left, and refreshes the mutator's dictionary. */
@@ -335,6 +372,22 @@ export class FuzzLoop {
       stopOnFinding: this.opts.stopBatchOnFinding ?? true,
     });
     afterRun?.(res);
+    const ended = await this.absorb(res, (f) => inputs[f.index] ?? Buffer.alloc(0), seeding);
+    if (ended !== undefined) return ended;
+    if (seeding) {
+      // Seeds the batch skipped after a finding are run again in a later batch.
+      const rest = inputs.slice(res.execs);
+      if (rest.length > 0) return this.runInputs(rest, true);
+    }
+    return undefined;
+  }
+
+  /** Takes a batch's results in: operands, counts, new corpus entries and findings. */
+  private async absorb(
+    res: BatchResult,
+    inputOf: (f: BatchFinding) => Buffer,
+    seeding: boolean,
+  ): Promise<LoopEnd | undefined> {
     this.harvestCmp();
     const before = this.execs;
     this.execs += res.execs;
@@ -342,7 +395,7 @@ export class FuzzLoop {
     const statsAt = (index: number): LoopStats => ({ ...this.stats(), execs: before + index + 1 });
     if (res.findings.some((f) => f.newCoverage)) this.covDirty = true;
     for (const f of res.findings) {
-      const input = inputs[f.index] ?? Buffer.alloc(0);
+      const input = inputOf(f);
       if (f.kind === 'ok') {
         if (f.newCoverage || (seeding && this.corpus.size === 0)) {
           this.addEntry(input);
@@ -353,11 +406,6 @@ export class FuzzLoop {
       }
       const keepGoing = await this.events.onFinding(input, f, statsAt(f.index));
       if (!keepGoing) return 'finding';
-    }
-    if (seeding) {
-      // Seeds the batch skipped after a finding are run again in a later batch.
-      const rest = inputs.slice(res.execs);
-      if (rest.length > 0) return this.runInputs(rest, true);
     }
     return undefined;
   }

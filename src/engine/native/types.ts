@@ -96,6 +96,26 @@ export interface BatchOptions {
 export interface BatchFinding extends ExecResult {
   /** Index of the input in the batch. */
   index: number;
+  /** runMutants: the mutant the target made (the engine never saw it before). */
+  input?: Buffer;
+}
+
+/**
+ * A batch of havoc mutants the persistent child makes and runs itself (native/runtime/mutate.c),
+ * with no hand-over per input. Each mutant copies a parent picked uniformly from `parents` (pick
+ * the same entry twice to weigh it), may splice in another parent, and uses the tokens.
+ */
+export interface MutantsRequest {
+  parents: Buffer[];
+  tokens: Buffer[];
+  /** Mutants to run; the batch ends earlier at the first non-ok end or new coverage. */
+  count: number;
+  /** Seeds the target's random source: the same request makes the same mutants. */
+  seed: number;
+  /** A mutant may grow to max(its parent's length, lenLimit) (libFuzzer's -len_control). */
+  lenLimit: number;
+  /** No mutant is longer (-max_len). */
+  maxLen: number;
 }
 
 export interface BatchResult {
@@ -114,6 +134,11 @@ export interface NativeExecutor {
   /** Runs one input; feedback is always on (newCoverage is set, coverage() grows). */
   run(input: Buffer): Promise<ExecResult>;
   runBatch(inputs: Buffer[], opts?: BatchOptions): Promise<BatchResult>;
+  /**
+   * Runs a batch of mutants made in the target, with feedback; findings carry their input. Only
+   * a persistent executor makes more than one mutant per child.
+   */
+  runMutants(req: MutantsRequest): Promise<BatchResult>;
   /** Benchmark helper: runs one input count times natively, no feedback, stopping at a finding. */
   repeat(input: Buffer, count: number): Promise<BatchResult>;
   /** Zero-copy view of the shared edge counters of the last execution. */

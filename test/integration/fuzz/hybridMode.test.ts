@@ -46,7 +46,7 @@ test(
       60_000,
     );
     const tail = run.stderr.slice(-3000);
-    assert.match(run.stderr, /INFO: hybrid mode: 1000 inputs per persistent child/);
+    assert.match(run.stderr, /INFO: hybrid mode: 10000 inputs per persistent child/);
     assert.match(run.stderr, /==fuzzwb== sanitizer not reproducible in a fresh process/, tail);
     const notRepro = Number(/stat::not_reproducible:\s+(\d+)/.exec(run.stderr)?.[1] ?? 0);
     assert.ok(notRepro > 0, tail);

@@ -9,6 +9,7 @@ import type {
   BatchOptions,
   BatchResult,
   EndKind,
+  MutantsRequest,
 } from '../../../src/engine/native/types';
 
 /**
@@ -84,6 +85,40 @@ class LeakyTarget {
       }
     }
     return Promise.resolve({ execs, elapsedUs: execs, findings, restarts: 0 });
+  }
+}
+
+/**
+ * A LeakyTarget that also "makes" mutants in the target, as runMutants does: the next inputs of
+ * a script, stopping at the first new coverage or non-ok end, which carries its input.
+ */
+class MutatingTarget extends LeakyTarget {
+  readonly requests: MutantsRequest[] = [];
+  constructor(
+    perChild: number,
+    name: string,
+    private readonly script: string[],
+  ) {
+    super(perChild, name);
+  }
+
+  async runMutants(req: MutantsRequest): Promise<BatchResult> {
+    this.requests.push(req);
+    let execs = 0;
+    while (execs < req.count) {
+      // Past the script's end, mutants reach nothing new.
+      const next = this.script.shift();
+      if (next === undefined) return { execs: req.count, elapsedUs: 1, findings: [], restarts: 0 };
+      const res = await this.runBatch(inputs(next), { feedback: true, stopOnFinding: true });
+      execs++;
+      // Like the runtime, a batch ends at its first finding of any kind.
+      const f = res.findings[0];
+      if (f !== undefined) {
+        const finding = { ...f, index: execs - 1, input: Buffer.from(next) };
+        return { execs, elapsedUs: execs, findings: [finding], restarts: 0 };
+      }
+    }
+    return { execs, elapsedUs: execs, findings: [], restarts: 0 };
   }
 }
 
@@ -191,4 +226,56 @@ test('the fuzzing loop over the hybrid reports the real crash, not the leaked on
   assert.deepEqual(reported, ['B:fork ran B']);
   assert.deepEqual(dropped, ['X:crash']);
   assert.deepEqual(corpus, ['P', 'A']);
+});
+
+test('mutants made in the target: a leaked crash is dropped, a real one keeps its input', async () => {
+  const fast = new MutatingTarget(1000, 'persistent', ['P', 'X', 'Q', 'B']);
+  const fresh = new LeakyTarget(1, 'fork');
+  const hybrid = new HybridExecutor(fast, fresh);
+  const req = { parents: inputs('Z'), tokens: [], count: 2, seed: 1, lenLimit: 8, maxLen: 8 };
+  const first = await hybrid.runMutants(req);
+  // 'P' had new coverage (edge 0) in both; then 'X' crashed only in the poisoned child.
+  assert.deepEqual(
+    first.findings.map((f) => [f.index, f.kind, f.input?.toString()]),
+    [[0, 'ok', 'P']],
+  );
+  // 'X' ends the next batch, and crashes only in the poisoned child: nothing is passed on.
+  const second = await hybrid.runMutants({ ...req, count: 3 });
+  assert.deepEqual(second.findings, []);
+  assert.equal(hybrid.counts.notReproduced, 1);
+  const third = await hybrid.runMutants({ ...req, count: 3 });
+  assert.deepEqual(
+    third.findings.map((f) => [f.kind, f.input?.toString(), f.output.toString()]),
+    [['sanitizer', 'B', 'fork ran B']],
+  );
+});
+
+test('the fuzzing loop hands its havoc batches to the target when it makes mutants', async () => {
+  const fast = new MutatingTarget(1000, 'persistent', ['A', 'Q', 'Q', 'B']);
+  const hybrid = new HybridExecutor(fast, new LeakyTarget(1, 'fork'));
+  const reported: string[] = [];
+  const loop = new FuzzLoop(
+    hybrid,
+    {
+      rng: createRng(3),
+      maxLen: 8,
+      dictionary: [],
+      maxTotalTimeMs: 0,
+      maxRuns: 100,
+      batchTargetMs: 10,
+    },
+    {
+      onNew: () => undefined,
+      onFinding: (input, f) => {
+        reported.push(`${input.toString('latin1')}:${f.kind}`);
+        return false;
+      },
+    },
+  );
+  assert.equal(await loop.run(inputs('Z')), 'finding');
+  assert.deepEqual(reported, ['B:sanitizer']);
+  assert.ok(fast.requests.length > 0);
+  // The parents are corpus entries, each within -max_len.
+  assert.ok(fast.requests.every((r) => r.parents.every((p) => ['Z', 'A'].includes(p.toString()))));
+  assert.ok(fast.requests.every((r) => r.maxLen === 8 && r.parents.length > 0));
 });

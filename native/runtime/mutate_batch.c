@@ -1,0 +1,157 @@
+/* A persistent child's own batch of mutants: made, run and judged here, as libFuzzer does it. */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "mutate.h"
+
+/* Mutants between two reads of the comparison table. */
+#define COMPARES_EVERY 1024u
+
+static struct fwb_mutate_in in;
+static uint8_t *scratch;
+static uint8_t bucket[256];
+
+/* AFL's hit-count buckets, as the engine's feedback.cc folds them: 1, 2, 3, 4-7, 8-15, 16-31,
+ * 32-127, 128+ each map to one bit. */
+static void init_buckets(void) {
+  for (int c = 1; c < 256; c++)
+    bucket[c] = c == 1    ? 1
+                : c == 2  ? 2
+                : c == 3  ? 4
+                : c < 8   ? 8
+                : c < 16  ? 16
+                : c < 32  ? 32
+                : c < 128 ? 64
+                          : 128;
+}
+
+/* Reads the batch's parents and tokens; a malformed arena (which the engine never writes)
+ * ends the lists where it stops making sense. */
+FWB_NO_SANITIZE static void read_arena(const struct fwb_mutate *req, const uint8_t *arena,
+                                       uint32_t capacity) {
+  uint32_t end = req->arena_len < capacity ? req->arena_len : capacity;
+  uint32_t at = 0;
+  in.parents = in.tokens = 0;
+  uint32_t want = req->parents + req->tokens;
+  for (uint32_t i = 0; i < want && at + 4 <= end; i++) {
+    uint32_t len;
+    memcpy(&len, arena + at, 4);
+    at += 4;
+    if (len > end - at)
+      break;
+    struct fwb_bytes b = {arena + at, len};
+    at += len;
+    if (i < req->parents) {
+      if (in.parents < FWB_MUTATE_MAX_PARENTS && len <= req->max_len)
+        in.parent[in.parents++] = b;
+    } else if (in.tokens < FWB_MUTATE_MAX_TOKENS && len > 0) {
+      in.token[in.tokens++] = b;
+    }
+  }
+}
+
+/* The comparison slots some run filled: the table keeps the last operands of each compare. */
+FWB_NO_SANITIZE static void read_compares(struct fwb_shm *shm) {
+  const struct fwb_cmp_slot *cmp = (const struct fwb_cmp_slot *)fwb_shm_at(shm, shm->cmp_offset);
+  const struct fwb_memcmp_slot *mem =
+      (const struct fwb_memcmp_slot *)fwb_shm_at(shm, shm->memcmp_offset);
+  in.cmps = in.memcmps = 0;
+  if (!shm->cmp_enabled)
+    return;
+  for (uint32_t i = 0; i < FWB_CMP_SLOTS; i++)
+    if (cmp[i].size != 0)
+      in.cmp[in.cmps++] = &cmp[i];
+  for (uint32_t i = 0; i < FWB_MEMCMP_SLOTS; i++)
+    if (mem[i].len1 != 0 || mem[i].len2 != 0)
+      in.memcmp[in.memcmps++] = &mem[i];
+}
+
+/* Whether counters [begin, end) hold a bucket bit the virgin map lacks. Most counters are zero
+ * after a run, so whole zero words are skipped with one test. */
+FWB_NO_SANITIZE static int has_new_bits(const uint8_t *c, const uint8_t *virgin, uint32_t begin,
+                                        uint32_t end) {
+  uint32_t i = begin;
+  for (; i < end && (i & 7) != 0; i++)
+    if (bucket[c[i]] & ~virgin[i])
+      return 1;
+  for (; i + 8 <= end; i += 8) {
+    uint64_t word;
+    memcpy(&word, c + i, 8);
+    if (word == 0)
+      continue;
+    for (uint32_t j = i; j < i + 8; j++)
+      if (bucket[c[j]] & ~virgin[j])
+        return 1;
+  }
+  for (; i < end; i++)
+    if (bucket[c[i]] & ~virgin[i])
+      return 1;
+  return 0;
+}
+
+FWB_NO_SANITIZE static int run_mutant(struct fwb_shm *shm, uint32_t len) {
+  shm->input_len = len;
+  uint32_t n;
+  const uint8_t *data = fwb_input_prepare(shm, &n);
+  int ret = LLVMFuzzerTestOneInput(data, n);
+  fwb_input_release(data);
+  return ret;
+}
+
+FWB_NO_SANITIZE uint32_t fwb_mutate_batch(struct fwb_shm *shm, uint32_t budget, int *ret) {
+  struct fwb_mutate *req = (struct fwb_mutate *)fwb_shm_at(shm, shm->mutate_offset);
+  const uint8_t *arena = (const uint8_t *)(req + 1);
+  if (!bucket[1])
+    init_buckets();
+  if (!scratch) {
+    scratch = malloc(shm->input_capacity ? shm->input_capacity : 1);
+    if (!scratch) {
+      fprintf(stderr, "fuzzwb: cannot allocate %u bytes for mutants\n", shm->input_capacity);
+      fwb_child_exit(2);
+    }
+  }
+  read_arena(req, arena, shm->mutate_capacity);
+  uint32_t max_len = req->max_len < shm->input_capacity ? req->max_len : shm->input_capacity;
+  if (max_len == 0)
+    max_len = 1;
+  uint8_t *counters = fwb_shm_at(shm, shm->counters_offset);
+  const uint8_t *virgin = fwb_shm_at(shm, shm->virgin_offset);
+  const uint32_t tail = shm->counters_capacity - FWB_GCC_SLOTS;
+  struct fwb_rng rng = {req->seed};
+  struct fwb_mutant m = {fwb_shm_at(shm, shm->input_offset), scratch, 0, 0};
+  static const struct fwb_bytes none = {0, 0};
+  uint32_t count = req->count < budget ? req->count : budget;
+  uint32_t i = 0;
+  *ret = 0;
+  req->found_new = 0;
+  while (i < count) {
+    /* Operands change as the mutants reach further; a scan of the table costs a few runs. */
+    if ((i & (COMPARES_EVERY - 1)) == 0)
+      read_compares(shm);
+    const struct fwb_bytes *parent =
+        in.parents ? &in.parent[fwb_rng_below(&rng, in.parents)] : &none;
+    const struct fwb_bytes *other =
+        in.parents > 1 ? &in.parent[fwb_rng_below(&rng, in.parents)] : &none;
+    uint32_t cap = parent->len > req->len_limit ? parent->len : req->len_limit;
+    m.cap = cap < max_len ? (cap ? cap : 1) : max_len;
+    fwb_mutate(&m, parent, other, &in, &rng);
+    /* Counted before it runs: a crash or a hang of this mutant must find it in the input
+     * region and `done` pointing at it. */
+    uint32_t used = shm->counters_used < tail ? shm->counters_used : tail;
+    int gcc = shm->gcc_mode != 0;
+    memset(counters, 0, used);
+    if (gcc)
+      memset(counters + tail, 0, FWB_GCC_SLOTS);
+    __atomic_store_n(&req->done, ++i, __ATOMIC_RELAXED);
+    *ret = run_mutant(shm, m.len);
+    /* Modules dlopened by the mutant added counters: read the bounds again. */
+    used = shm->counters_used < tail ? shm->counters_used : tail;
+    if (has_new_bits(counters, virgin, 0, used) ||
+        (shm->gcc_mode && has_new_bits(counters, virgin, tail, shm->counters_capacity))) {
+      req->found_new = 1;
+      break;
+    }
+  }
+  return i;
+}
