@@ -162,7 +162,52 @@ void ExecutorThread::execute(ExecLoop &loop, Job &job) {
   }
 }
 
+// A persistent child runs a batch of given inputs itself when they fit the mutants' arena: no
+// hand-over per input. It stops at the first input that ends non-ok or reaches new coverage,
+// and the batch goes on from the next one.
+bool ExecutorThread::replayInputs(ExecLoop &loop, Job &job) {
+  const size_t n = job.bounds.size() - 1;
+  if (config_.persistent <= 1 || !job.feedback || n < 2 ||
+      !ShmRegion::replayFits(job.bounds, shm_->inputCapacity()))
+    return false;
+  MutateRequest req;
+  req.replay = true;
+  req.maxLen = shm_->inputCapacity();
+  req.parents.reserve(n);
+  for (size_t i = 0; i < n; i++)
+    req.parents.emplace_back(job.data.begin() + long(job.bounds[i]),
+                             job.data.begin() + long(job.bounds[i + 1]));
+  if (shm_->setMutants(req) != n)
+    return false;
+  BatchOutcome &out = job.batch;
+  const uint32_t restarts = loop.restarts();
+  const uint64_t t0 = nowUs();
+  ExecResult res;
+  size_t next = 0;
+  while (next < n) {
+    shm_->mutate()->first = uint32_t(next);
+    const uint32_t ran = loop.runMutants(uint32_t(n - next), res);
+    const bool finding = res.kind != EndKind::Ok;
+    const uint32_t counted = ran > 0 ? ran : (finding ? 1 : 0);
+    if (counted == 0)
+      break;
+    out.execs += counted;
+    next += counted;
+    if (finding || res.newCoverage) {
+      out.findings.push_back({uint32_t(next - 1), res, {}});
+      loop.copyOutput(out.findings.back().result);
+      if (finding && job.stopOnFinding)
+        break;
+    }
+  }
+  out.elapsedUs = nowUs() - t0;
+  out.restarts = loop.restarts() - restarts;
+  return true;
+}
+
 void ExecutorThread::runInputs(ExecLoop &loop, Job &job) {
+  if (job.kind == JobKind::Batch && replayInputs(loop, job))
+    return;
   BatchOutcome &out = job.batch;
   const uint32_t restarts = loop.restarts();
   const uint64_t t0 = nowUs();

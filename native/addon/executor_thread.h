@@ -72,6 +72,7 @@ private:
   void execute(ExecLoop &loop, Job &job);
   void runInputs(ExecLoop &loop, Job &job);
   void runMutants(ExecLoop &loop, Job &job);
+  bool replayInputs(ExecLoop &loop, Job &job);
   void fail(Job *job, const std::string &error);
   void signalCancel();
 

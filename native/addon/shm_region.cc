@@ -14,6 +14,9 @@ namespace {
 
 constexpr size_t kPage = 4096;
 
+// Inputs one replayed batch holds at most (the runtime's FWB_MUTATE_MAX_PARENTS).
+constexpr size_t kReplayMax = 4096;
+
 size_t pageAlign(size_t n) { return (n + kPage - 1) & ~(kPage - 1); }
 
 [[noreturn]] void fail(const char *what) {
@@ -132,8 +135,10 @@ size_t ShmRegion::setMutants(const MutateRequest &req) {
   };
   uint32_t parents = 0, tokens = 0;
   for (const auto &p : req.parents) {
-    if (p.size() > maxLen)
-      continue; // the runtime would skip it too; the engine cuts inputs to -max_len first
+    // The runtime would skip it too; the engine cuts inputs to -max_len first. A replayed batch
+    // is checked whole beforehand (replayFits).
+    if (p.size() > maxLen && !req.replay)
+      continue;
     if (!put(p))
       break;
     parents++;
@@ -151,7 +156,21 @@ size_t ShmRegion::setMutants(const MutateRequest &req) {
   m->arena_len = uint32_t(at);
   m->done = 0;
   m->found_new = 0;
+  m->flags = req.replay ? FWB_MUTATE_REPLAY : 0;
+  m->first = 0;
   return parents;
+}
+
+bool ShmRegion::replayFits(const std::vector<size_t> &bounds, uint32_t inputCapacity) {
+  if (bounds.size() < 2)
+    return false;
+  const size_t n = bounds.size() - 1;
+  if (n > kReplayMax || bounds.back() + 4 * n > FWB_MUTATE_ARENA)
+    return false;
+  for (size_t i = 0; i < n; i++)
+    if (bounds[i + 1] - bounds[i] > inputCapacity)
+      return false;
+  return true;
 }
 
 void ShmRegion::armMutants(uint32_t count) {

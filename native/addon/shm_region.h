@@ -28,6 +28,8 @@ struct MutateRequest {
   uint64_t seed = 0;
   uint32_t lenLimit = 0;
   uint32_t maxLen = 0;
+  // Run the parents as they are, in order, instead of mutants of them.
+  bool replay = false;
 };
 
 class ShmRegion {
@@ -57,6 +59,8 @@ public:
   // Writes a batch's parents, tokens and limits to the arena (as many as fit); returns the
   // parents written. The batch runs only once armMutants gave it a count.
   size_t setMutants(const MutateRequest &req);
+  // Whether inputs of these sizes fit the arena whole, as a replayed batch needs.
+  static bool replayFits(const std::vector<size_t> &bounds, uint32_t inputCapacity);
   // The next RUN makes and runs `count` mutants (0: it runs the input, as without a batch).
   void armMutants(uint32_t count);
   // Mutants the child started so far in this batch; the last one is in the input region.

@@ -172,8 +172,12 @@ struct fwb_mutate {
   uint32_t arena_len; /* engine: bytes of the arena in use */
   uint32_t done;      /* runtime: mutants started; the last one is in the input region */
   uint32_t found_new; /* runtime: the batch ended at a mutant with new coverage */
-  uint32_t reserved[2];
+  /* engine: FWB_MUTATE_REPLAY runs the parents as they are, from parent `first` on, in order:
+   * a batch of given inputs with no hand-over per input */
+  uint32_t flags;
+  uint32_t first;
 };
+#define FWB_MUTATE_REPLAY 1u
 
 #define FWB_RT_ASAN 1u        /* AddressSanitizer present */
 #define FWB_RT_UBSAN 2u       /* UndefinedBehaviorSanitizer present */

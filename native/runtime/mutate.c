@@ -208,10 +208,12 @@ FWB_NO_SANITIZE static void compare_operand(struct fwb_mutant *m, const struct f
   if (in->cmps == 0)
     return;
   const struct fwb_cmp_slot *s = in->cmp[fwb_rng_below(r, in->cmps)];
-  uint64_t from = s->arg1, to = s->arg2;
+  /* A constant (arg1 of a const compare) is what the input's value should become; between two
+   * variables either may be the input's. */
+  uint64_t from = s->arg2, to = s->arg1;
   if (!(s->flags & FWB_CMP_CONST) && fwb_rng_below(r, 2)) {
-    from = s->arg2;
-    to = s->arg1;
+    from = s->arg1;
+    to = s->arg2;
   }
   switch (fwb_rng_below(r, 8)) {
   case 0:
@@ -246,9 +248,8 @@ FWB_NO_SANITIZE static void splice(struct fwb_mutant *m, const struct fwb_bytes 
   m->len = cut + n;
 }
 
-FWB_NO_SANITIZE void fwb_mutate(struct fwb_mutant *m, const struct fwb_bytes *parent,
-                                const struct fwb_bytes *other, const struct fwb_mutate_in *in,
-                                struct fwb_rng *r) {
+FWB_NO_SANITIZE void fwb_mutant_start(struct fwb_mutant *m, const struct fwb_bytes *parent,
+                                      struct fwb_rng *r) {
   if (parent->len > 0) {
     memcpy(m->data, parent->data, parent->len);
     m->len = parent->len;
@@ -256,49 +257,105 @@ FWB_NO_SANITIZE void fwb_mutate(struct fwb_mutant *m, const struct fwb_bytes *pa
     m->data[0] = (uint8_t)fwb_rng_below(r, 256);
     m->len = 1;
   }
-  uint32_t stack = 1 + fwb_rng_below(r, 5);
-  for (uint32_t i = 0; i < stack; i++) {
-    switch (fwb_rng_below(r, 12)) {
-    case 0:
-      m->data[fwb_rng_below(r, m->len)] ^= (uint8_t)(1u << fwb_rng_below(r, 8));
-      break;
-    case 1:
-      m->data[fwb_rng_below(r, m->len)] = (uint8_t)fwb_rng_below(r, 256);
-      break;
-    case 2:
-      arith(m, r);
-      break;
-    case 3:
-      interesting(m, r);
-      break;
-    case 4:
+}
+
+/* libFuzzer's InsertRepeatedBytes: a run of 3 to 128 equal bytes, often 0 or 0xff. */
+FWB_NO_SANITIZE static void insert_repeated(struct fwb_mutant *m, struct fwb_rng *r) {
+  uint32_t room = m->cap - m->len;
+  if (room < 3)
+    return;
+  uint32_t max = room < 128 ? room : 128;
+  uint32_t n = 3 + fwb_rng_below(r, max - 3 + 1);
+  uint32_t at = fwb_rng_below(r, m->len + 1);
+  int byte = fwb_rng_below(r, 2) ? (int)fwb_rng_below(r, 256) : fwb_rng_below(r, 2) ? 0 : 0xff;
+  open_gap(m, at, n);
+  memset(m->data + at, byte, n);
+}
+
+/* libFuzzer's ShuffleBytes: up to 8 bytes in a row, reordered. */
+FWB_NO_SANITIZE static void shuffle_bytes(struct fwb_mutant *m, struct fwb_rng *r) {
+  uint32_t n = 1 + fwb_rng_below(r, m->len < 8 ? m->len : 8);
+  uint8_t *p = m->data + fwb_rng_below(r, m->len - n + 1);
+  for (uint32_t i = n; i > 1; i--) {
+    uint32_t j = fwb_rng_below(r, i);
+    uint8_t t = p[i - 1];
+    p[i - 1] = p[j];
+    p[j] = t;
+  }
+}
+
+/* libFuzzer's ChangeBinaryInteger: near the start, sometimes the input's size (a length field
+ * that covers the whole input), else a small delta, in either byte order. */
+FWB_NO_SANITIZE static void size_or_delta(struct fwb_mutant *m, struct fwb_rng *r) {
+  static const uint32_t widths[] = {1, 2, 4, 8};
+  uint32_t w = widths[fwb_rng_below(r, 4)];
+  if (m->len < w)
+    return;
+  uint32_t at = fwb_rng_below(r, m->len - w + 1);
+  int le = (int)fwb_rng_below(r, 2);
+  uint64_t v = 0;
+  if (at < 64 && fwb_rng_below(r, 4) == 0) {
+    v = m->len;
+  } else {
+    for (uint32_t i = 0; i < w; i++)
+      v |= (uint64_t)m->data[at + (le ? i : w - 1 - i)] << (8 * i);
+    v += (uint64_t)((int64_t)fwb_rng_below(r, 21) - 10);
+  }
+  for (uint32_t i = 0; i < w; i++)
+    m->data[at + (le ? i : w - 1 - i)] = (uint8_t)(v >> (8 * i));
+}
+
+FWB_NO_SANITIZE void fwb_mutate_once(struct fwb_mutant *m, const struct fwb_bytes *other,
+                                     const struct fwb_mutate_in *in, struct fwb_rng *r) {
+  switch (fwb_rng_below(r, 15)) {
+  case 0:
+    m->data[fwb_rng_below(r, m->len)] ^= (uint8_t)(1u << fwb_rng_below(r, 8));
+    break;
+  case 1:
+    m->data[fwb_rng_below(r, m->len)] = (uint8_t)fwb_rng_below(r, 256);
+    break;
+  case 2:
+    arith(m, r);
+    break;
+  case 3:
+    interesting(m, r);
+    break;
+  case 4:
+    insert_bytes(m, r);
+    break;
+  case 5:
+    insert_repeated(m, r);
+    break;
+  case 6:
+    erase_bytes(m, r);
+    break;
+  case 7:
+    shuffle_bytes(m, r);
+    break;
+  case 8:
+    size_or_delta(m, r);
+    break;
+  case 9:
+    copy_part(m, m->data, m->len, r);
+    break;
+  case 10:
+    copy_part(m, other->len ? other->data : m->data, other->len ? other->len : m->len, r);
+    break;
+  case 11:
+    if (other->len)
+      splice(m, other, r);
+    else
       insert_bytes(m, r);
-      break;
-    case 5:
-      erase_bytes(m, r);
-      break;
-    case 6:
-      copy_part(m, m->data, m->len, r);
-      break;
-    case 7:
-      copy_part(m, other->len ? other->data : m->data, other->len ? other->len : m->len, r);
-      break;
-    case 8:
-      dictionary_token(m, in, r);
-      break;
-    case 9:
-      if (other->len)
-        splice(m, other, r);
-      else
-        insert_bytes(m, r);
-      break;
-    default:
-      compare_operand(m, in, r);
-      break;
-    }
-    if (m->len == 0) {
-      m->data[0] = (uint8_t)fwb_rng_below(r, 256);
-      m->len = 1;
-    }
+    break;
+  case 12:
+    dictionary_token(m, in, r);
+    break;
+  default:
+    compare_operand(m, in, r);
+    break;
+  }
+  if (m->len == 0) {
+    m->data[0] = (uint8_t)fwb_rng_below(r, 256);
+    m->len = 1;
   }
 }

@@ -8,8 +8,8 @@
 
 /* Dictionary tokens one batch uses at most; the engine keeps a few hundred. */
 #define FWB_MUTATE_MAX_TOKENS 1024
-/* Parent inputs one batch holds at most. */
-#define FWB_MUTATE_MAX_PARENTS 256
+/* Parent inputs one batch holds at most (a replayed batch has up to 4096). */
+#define FWB_MUTATE_MAX_PARENTS 4096
 
 struct fwb_rng {
   uint64_t state;
@@ -40,9 +40,11 @@ struct fwb_mutant {
 
 FWB_HIDDEN uint32_t fwb_rng_below(struct fwb_rng *r, uint32_t n);
 
-/* Copies parent into m and applies a stack of 1..16 havoc mutations; m->cap >= parent->len. */
-FWB_HIDDEN void fwb_mutate(struct fwb_mutant *m, const struct fwb_bytes *parent,
-                           const struct fwb_bytes *other, const struct fwb_mutate_in *in,
-                           struct fwb_rng *r);
+/* Copies parent into m (m->cap >= parent->len); an empty parent starts as one random byte. */
+FWB_HIDDEN void fwb_mutant_start(struct fwb_mutant *m, const struct fwb_bytes *parent,
+                                 struct fwb_rng *r);
+/* Applies one havoc mutation to m, which stays within m->cap and never empties. */
+FWB_HIDDEN void fwb_mutate_once(struct fwb_mutant *m, const struct fwb_bytes *other,
+                                const struct fwb_mutate_in *in, struct fwb_rng *r);
 
 #endif /* FUZZWB_RUNTIME_MUTATE_H */

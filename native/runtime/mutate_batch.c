@@ -5,6 +5,8 @@
 
 #include "mutate.h"
 
+/* Mutations stacked on one pick of a parent (libFuzzer's -mutate_depth). */
+#define MUTATE_DEPTH 5u
 /* Mutants between two reads of the comparison table. */
 #define COMPARES_EVERY 1024u
 
@@ -31,6 +33,7 @@ static void init_buckets(void) {
 FWB_NO_SANITIZE static void read_arena(const struct fwb_mutate *req, const uint8_t *arena,
                                        uint32_t capacity) {
   uint32_t end = req->arena_len < capacity ? req->arena_len : capacity;
+  int replay = (req->flags & FWB_MUTATE_REPLAY) != 0;
   uint32_t at = 0;
   in.parents = in.tokens = 0;
   uint32_t want = req->parents + req->tokens;
@@ -43,7 +46,8 @@ FWB_NO_SANITIZE static void read_arena(const struct fwb_mutate *req, const uint8
     struct fwb_bytes b = {arena + at, len};
     at += len;
     if (i < req->parents) {
-      if (in.parents < FWB_MUTATE_MAX_PARENTS && len <= req->max_len)
+      /* A replayed batch keeps every index (the engine sends none too long). */
+      if (in.parents < FWB_MUTATE_MAX_PARENTS && (len <= req->max_len || replay))
         in.parent[in.parents++] = b;
     } else if (in.tokens < FWB_MUTATE_MAX_TOKENS && len > 0) {
       in.token[in.tokens++] = b;
@@ -90,6 +94,25 @@ FWB_NO_SANITIZE static int has_new_bits(const uint8_t *c, const uint8_t *virgin,
   return 0;
 }
 
+/* The next mutant: a parent picked anew once the last one is MUTATE_DEPTH mutations deep, then
+ * one more mutation. */
+FWB_NO_SANITIZE static void step(struct fwb_mutant *m, uint32_t *depth,
+                                 const struct fwb_bytes **other, const struct fwb_mutate *req,
+                                 uint32_t max_len, struct fwb_rng *rng) {
+  static const struct fwb_bytes none = {0, 0};
+  if (*depth == MUTATE_DEPTH) {
+    const struct fwb_bytes *parent =
+        in.parents ? &in.parent[fwb_rng_below(rng, in.parents)] : &none;
+    *other = in.parents > 1 ? &in.parent[fwb_rng_below(rng, in.parents)] : &none;
+    uint32_t cap = parent->len > req->len_limit ? parent->len : req->len_limit;
+    m->cap = cap < max_len ? (cap ? cap : 1) : max_len;
+    fwb_mutant_start(m, parent, rng);
+    *depth = 0;
+  }
+  fwb_mutate_once(m, *other, &in, rng);
+  (*depth)++;
+}
+
 FWB_NO_SANITIZE static int run_mutant(struct fwb_shm *shm, uint32_t len) {
   shm->input_len = len;
   uint32_t n;
@@ -112,6 +135,7 @@ FWB_NO_SANITIZE uint32_t fwb_mutate_batch(struct fwb_shm *shm, uint32_t budget, 
     }
   }
   read_arena(req, arena, shm->mutate_capacity);
+  const int replay = (req->flags & FWB_MUTATE_REPLAY) != 0;
   uint32_t max_len = req->max_len < shm->input_capacity ? req->max_len : shm->input_capacity;
   if (max_len == 0)
     max_len = 1;
@@ -125,17 +149,25 @@ FWB_NO_SANITIZE uint32_t fwb_mutate_batch(struct fwb_shm *shm, uint32_t budget, 
   uint32_t i = 0;
   *ret = 0;
   req->found_new = 0;
+  const struct fwb_bytes *other = &none;
+  uint32_t depth = MUTATE_DEPTH;
   while (i < count) {
     /* Operands change as the mutants reach further; a scan of the table costs a few runs. */
-    if ((i & (COMPARES_EVERY - 1)) == 0)
+    if (!replay && (i & (COMPARES_EVERY - 1)) == 0)
       read_compares(shm);
-    const struct fwb_bytes *parent =
-        in.parents ? &in.parent[fwb_rng_below(&rng, in.parents)] : &none;
-    const struct fwb_bytes *other =
-        in.parents > 1 ? &in.parent[fwb_rng_below(&rng, in.parents)] : &none;
-    uint32_t cap = parent->len > req->len_limit ? parent->len : req->len_limit;
-    m.cap = cap < max_len ? (cap ? cap : 1) : max_len;
-    fwb_mutate(&m, parent, other, &in, &rng);
+    if (replay) {
+      uint32_t k = req->first + i;
+      if (k >= in.parents)
+        break;
+      uint32_t len =
+          in.parent[k].len < shm->input_capacity ? in.parent[k].len : shm->input_capacity;
+      memcpy(m.data, in.parent[k].data, len);
+      m.len = len;
+    } else {
+      /* As libFuzzer does: a parent's mutant gets one more mutation per run, up to the depth,
+       * and each step runs, so shallow and deep mutants of every pick are tried. */
+      step(&m, &depth, &other, req, max_len, &rng);
+    }
     /* Counted before it runs: a crash or a hang of this mutant must find it in the input
      * region and `done` pointing at it. */
     uint32_t used = shm->counters_used < tail ? shm->counters_used : tail;

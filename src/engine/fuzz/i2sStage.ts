@@ -5,7 +5,7 @@ import type { LoopEnd } from './loop';
 import { memcmpVariants, readMemcmpTable } from './memcmpTable';
 
 /** Input-to-state variants tried per corpus entry. */
-const I2S_VARIANTS = 256;
+const I2S_VARIANTS = 128;
 /**
  * Variants of an entry that carries fix sites run one at a time (each run's operands are needed
  * to fix it), so fewer of them are tried.

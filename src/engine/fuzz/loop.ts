@@ -37,10 +37,13 @@ const AUTO_TOKENS = 256;
  */
 const I2S_QUEUE = 64;
 /**
- * Batches between input-to-state probes of a havoc mutant (see probe): corpus entries stop
- * coming when a check needs two operands right at once, and their own variants are spent.
+ * Input-to-state probes of a havoc mutant (see probe) take at most this share of the runs:
+ * corpus entries stop coming when a check needs two operands right at once, and their own
+ * variants are spent. A probe's mutant runs alone, a round trip that costs as much as a hundred
+ * runs in a batch, so early on, while batches are small, probing every few batches would take
+ * most of the time.
  */
-const PROBE_EVERY = 2;
+const PROBE_SHARE = 0.05;
 /**
  * Parents of one in-target batch, picked by the scheduler (an entry it favours comes up more
  * than once): enough that a batch's mutants spread over the corpus as the scheduler wants.
@@ -96,6 +99,23 @@ export interface LoopEvents {
 
 export type LoopEnd = 'finding' | 'time' | 'runs' | 'stopped';
 
+/** Bytes that are not zero; a mostly empty megabyte map is read four bytes at a time. */
+export function nonZeroBytes(map: Buffer): number {
+  let count = 0;
+  let i = 0;
+  if (map.byteOffset % 4 === 0) {
+    const words = new Uint32Array(map.buffer, map.byteOffset, Math.floor(map.length / 4));
+    for (const w of words) {
+      if (w === 0) continue;
+      count += Number((w & 0xff) !== 0) + Number((w & 0xff00) !== 0);
+      count += Number((w & 0xff0000) !== 0) + Number((w & 0xff000000) !== 0);
+    }
+    i = words.length * 4;
+  }
+  for (; i < map.length; i++) if (map[i] !== 0) count++;
+  return count;
+}
+
 export class FuzzLoop {
   private readonly corpus = new Scheduler();
   private execs = 0;
@@ -115,7 +135,9 @@ export class FuzzLoop {
   /** Inputs other workers kept, waiting to be run here (see addPeerInputs). */
   private readonly peerInputs: Buffer[] = [];
   private dict: readonly Buffer[];
-  private batchesSinceProbe = 0;
+  /** Runs spent on probes, and on havoc batches (see PROBE_SHARE). */
+  private probeExecs = 0;
+  private havocExecs = 0;
 
   constructor(
     private readonly exec: LoopExecutor,
@@ -144,9 +166,7 @@ export class FuzzLoop {
    */
   private coveredCounters(): number {
     if (this.covDirty) {
-      let cov = 0;
-      for (const b of this.exec.coverage()) if (b !== 0) cov++;
-      this.cov = cov;
+      this.cov = nonZeroBytes(this.exec.coverage());
       this.covDirty = false;
     }
     return this.cov;
@@ -204,15 +224,17 @@ export class FuzzLoop {
         if (studyEnd !== undefined) return studyEnd;
         continue;
       }
-      if (this.cmp !== undefined && ++this.batchesSinceProbe >= PROBE_EVERY) {
-        this.batchesSinceProbe = 0;
+      if (this.cmp !== undefined && this.probeExecs <= PROBE_SHARE * this.havocExecs) {
+        const probeStart = this.execs;
         const probeEnd = await this.probe();
         if (probeEnd !== undefined) return probeEnd;
+        this.probeExecs += this.execs - probeStart;
       }
       const t0 = this.now();
       const execsBefore = this.execs;
       const ended = await this.havocBatch(this.remainingRuns(this.batchSize));
       if (ended !== undefined) return ended;
+      this.havocExecs += this.execs - execsBefore;
       // A batch cut short by a finding ran fewer inputs than it was given.
       this.adaptBatch(this.now() - t0, Math.max(1, this.execs - execsBefore));
       this.lengths.update(this.execs);

@@ -99,6 +99,28 @@ describe('runMutants', () => {
     assert.equal(res.execs, 50_000);
   });
 
+  test('a batch of given inputs, run by the child itself: every finding at its index', async () => {
+    const exec = await executor(3);
+    const batch = ['zzzz', 'Nzzz', 'Nzzz', 'CRSH', 'zOzz', 'HANG', 'zzVz', 'zzzz'].map((x) =>
+      Buffer.from(x),
+    );
+    const res = await exec.runBatch(batch, { feedback: true, stopOnFinding: false });
+    assert.equal(res.execs, batch.length);
+    assert.deepEqual(
+      res.findings.map((f) => `${f.index}:${f.kind}`),
+      // 'zzzz' and each new letter reach new coverage once; the crash and the hang end their
+      // children, and the rest go on in new ones (3 inputs per child at most).
+      ['0:ok', '1:ok', '3:sanitizer', '4:ok', '5:timeout', '6:ok'],
+    );
+    assert.ok(res.findings.every((f) => f.kind !== 'ok' || f.newCoverage));
+    const stopped = await exec.runBatch(batch, { feedback: true });
+    assert.equal(stopped.execs, 4, 'stops at the crash');
+    assert.deepEqual(
+      stopped.findings.map((f) => `${f.index}:${f.kind}`),
+      ['3:sanitizer'],
+    );
+  });
+
   test('the same seed makes the same mutants', async () => {
     const ends = [];
     for (let i = 0; i < 2; i++) {

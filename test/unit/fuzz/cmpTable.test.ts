@@ -1,6 +1,7 @@
 // Token extraction from a synthetic trace-cmp table laid out like struct fwb_cmp_slot[].
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
+import { nonZeroBytes } from '../../../src/engine/fuzz/loop';
 import {
   CMP_SLOT_BYTES,
   CmpHarvester,
@@ -122,4 +123,15 @@ test('CmpHarvester decodes only slots that changed since the last harvest', () =
   t.writeBigUInt64LE(0x0badf00dn, 1 * CMP_SLOT_BYTES);
   assert.equal(h.harvest(t), 2);
   assert.ok(h.tokens.tokens().some((x) => hex(x) === '0df0ad0b'));
+});
+
+test('nonZeroBytes counts the set bytes of a map, at any offset and length', () => {
+  const backing = Buffer.alloc(4103);
+  for (const at of [0, 1, 2, 3, 7, 1024, 4096, 4102]) backing[at] = (at % 250) + 1;
+  for (const start of [0, 1, 3]) {
+    const view = backing.subarray(start);
+    const want = [...view].filter((b) => b !== 0).length;
+    assert.equal(nonZeroBytes(view), want);
+  }
+  assert.equal(nonZeroBytes(Buffer.alloc(0)), 0);
 });
