@@ -10,6 +10,7 @@ const targetsDir = join(here, '..', 'targets');
 const aflForkDriver = join(here, '..', 'lib', 'afl_fork_driver.c');
 const aflCmplogExec = join(here, '..', 'lib', 'afl_cmplog_exec.c');
 const outRoot = join(root, 'out', 'bench', 'find');
+const runtimeArchive = join(root, 'out', 'native', 'libfuzzwb_rt.a');
 
 /** The targets, in order of depth of their gate; each is bench/targets/<name>.c. */
 export const TARGETS = ['magic', 'checksum', 'nested', 'mmio'];
@@ -41,7 +42,8 @@ export function buildTarget(name) {
       run('afl-clang-fast', [...OPT, ...args, src, '-o', out(variant)], { env: aflEnv(extra) }),
     );
   return {
-    ours: make(out('ours'), [src, self, fuzzwbCc], () =>
+    // The runtime archive too: a target linked with an older runtime speaks an older protocol.
+    ours: make(out('ours'), [src, self, fuzzwbCc, runtimeArchive], () =>
       run(fuzzwbCc, [...OPT, src, '-o', out('ours')], { env: ourEnv }),
     ),
     libfuzzer: make(out('libfuzzer'), [src, self], () =>
