@@ -1,27 +1,23 @@
 // Hit-count buckets and the accumulated coverage map that decide whether an input was new.
 #include "feedback.h"
 
+#include "fuzzwb_shm.h"
+
 #include <cstring>
 
 namespace fuzzwb {
 namespace {
 
+// fwb_bucket_bit as a table: the merge looks up every non-zero counter.
 struct BucketTable {
   uint8_t bits[256];
-  constexpr BucketTable() : bits() {
-    for (int c = 1; c < 256; c++)
-      bits[c] = c == 1    ? 1
-                : c == 2  ? 2
-                : c == 3  ? 4
-                : c < 8   ? 8
-                : c < 16  ? 16
-                : c < 32  ? 32
-                : c < 128 ? 64
-                          : 128;
+  BucketTable() {
+    for (int c = 0; c < 256; c++)
+      bits[c] = fwb_bucket_bit(uint8_t(c));
   }
 };
 
-constexpr BucketTable kBuckets;
+const BucketTable kBuckets;
 
 } // namespace
 

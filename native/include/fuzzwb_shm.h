@@ -156,6 +156,21 @@ struct fwb_shm {
   uint32_t reserved2;
 };
 
+/* AFL's hit-count buckets, the bits of the virgin map: counts 1, 2, 3, 4-7, 8-15, 16-31, 32-127
+ * and 128+ each map to one bit. The engine folds counters with them, and a child judging its own
+ * mutants must fold them the same way. */
+static inline uint8_t fwb_bucket_bit(uint8_t count) {
+  return count == 0    ? 0
+         : count == 1  ? 1
+         : count == 2  ? 2
+         : count == 3  ? 4
+         : count < 8   ? 8
+         : count < 16  ? 16
+         : count < 32  ? 32
+         : count < 128 ? 64
+                       : 128;
+}
+
 /* A batch of mutants a persistent child makes and runs itself, as libFuzzer does in-process:
  * no hand-over per input, so a fast harness runs at its own speed. The engine fills it before
  * it sends RUN (count 0 means "run the input in shm", as without it). Before each run the child

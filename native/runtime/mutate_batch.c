@@ -11,21 +11,14 @@
 #define COMPARES_EVERY 1024u
 
 static struct fwb_mutate_in in;
+static const struct fwb_bytes none = {0, 0};
 static uint8_t *scratch;
 static uint8_t bucket[256];
 
-/* AFL's hit-count buckets, as the engine's feedback.cc folds them: 1, 2, 3, 4-7, 8-15, 16-31,
- * 32-127, 128+ each map to one bit. */
+/* fwb_bucket_bit as a table: every non-zero counter of every run is looked up. */
 static void init_buckets(void) {
   for (int c = 1; c < 256; c++)
-    bucket[c] = c == 1    ? 1
-                : c == 2  ? 2
-                : c == 3  ? 4
-                : c < 8   ? 8
-                : c < 16  ? 16
-                : c < 32  ? 32
-                : c < 128 ? 64
-                          : 128;
+    bucket[c] = fwb_bucket_bit((uint8_t)c);
 }
 
 /* Reads the batch's parents and tokens; a malformed arena (which the engine never writes)
@@ -99,7 +92,6 @@ FWB_NO_SANITIZE static int has_new_bits(const uint8_t *c, const uint8_t *virgin,
 FWB_NO_SANITIZE static void step(struct fwb_mutant *m, uint32_t *depth,
                                  const struct fwb_bytes **other, const struct fwb_mutate *req,
                                  uint32_t max_len, struct fwb_rng *rng) {
-  static const struct fwb_bytes none = {0, 0};
   if (*depth == MUTATE_DEPTH) {
     const struct fwb_bytes *parent =
         in.parents ? &in.parent[fwb_rng_below(rng, in.parents)] : &none;
@@ -144,7 +136,6 @@ FWB_NO_SANITIZE uint32_t fwb_mutate_batch(struct fwb_shm *shm, uint32_t budget, 
   const uint32_t tail = shm->counters_capacity - FWB_GCC_SLOTS;
   struct fwb_rng rng = {req->seed};
   struct fwb_mutant m = {fwb_shm_at(shm, shm->input_offset), scratch, 0, 0};
-  static const struct fwb_bytes none = {0, 0};
   uint32_t count = req->count < budget ? req->count : budget;
   uint32_t i = 0;
   *ret = 0;
@@ -171,9 +162,8 @@ FWB_NO_SANITIZE uint32_t fwb_mutate_batch(struct fwb_shm *shm, uint32_t budget, 
     /* Counted before it runs: a crash or a hang of this mutant must find it in the input
      * region and `done` pointing at it. */
     uint32_t used = shm->counters_used < tail ? shm->counters_used : tail;
-    int gcc = shm->gcc_mode != 0;
     memset(counters, 0, used);
-    if (gcc)
+    if (shm->gcc_mode)
       memset(counters + tail, 0, FWB_GCC_SLOTS);
     __atomic_store_n(&req->done, ++i, __ATOMIC_RELAXED);
     *ret = run_mutant(shm, m.len);

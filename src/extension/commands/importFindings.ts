@@ -1,15 +1,10 @@
 // Fuzz: Import Findings… — another fuzzer's crashes or SARIF logs into a target's findings.
 import * as vscode from 'vscode';
-import {
-  ImportRequest,
-  ListFindingsRequest,
-  StopRequest,
-  type ImportResult,
-} from '../../protocol/messages';
+import { ImportRequest, ListFindingsRequest, type ImportResult } from '../../protocol/messages';
 import { readSettings } from '../settings';
 import { reportFailure, workspaceRoot, type CoreContext } from './coreContext';
 import { importDetails, importSummary } from './importSummary';
-import { pickAndBuildTarget, sourceRoots } from './targetBuild';
+import { pickAndBuildTarget, sourceRoots, stopRunningSession } from './targetBuild';
 
 export const IMPORT_FINDINGS_COMMAND = 'fuzzwb.importFindings';
 
@@ -42,14 +37,7 @@ export async function importFindings(
   }
   try {
     // A session keeps its own copy of the findings store; a second writer would split its dedup.
-    if (ctx.tracker.running) {
-      const go = await vscode.window.showWarningMessage(
-        'A fuzzing session is running.',
-        'Stop It and Import',
-      );
-      if (go === undefined) return undefined;
-      await ctx.engine.request(StopRequest, {});
-    }
+    if (!(await stopRunningSession(ctx, 'Stop It and Import'))) return undefined;
     const picked = await pickAndBuildTarget(ctx, root, targetName, {
       title: 'Import Findings',
       placeHolder: 'Fuzz target to re-run the imported crashes with',

@@ -3,7 +3,7 @@ import * as vscode from 'vscode';
 import { ListFindingsRequest, StartRequest, StopRequest } from '../../protocol/messages';
 import { readSettings } from '../settings';
 import { reportFailure, workspaceRoot, type CoreContext } from './coreContext';
-import { pickAndBuildTarget, sourceRoots } from './targetBuild';
+import { pickAndBuildTarget, sourceRoots, stopRunningSession } from './targetBuild';
 
 /**
  * Returns the new session's id, or undefined when the user cancelled or it failed (already
@@ -19,14 +19,7 @@ export async function startFuzzing(
     return undefined;
   }
   try {
-    if (ctx.tracker.running) {
-      const go = await vscode.window.showWarningMessage(
-        'A fuzzing session is running.',
-        'Stop It and Start',
-      );
-      if (go === undefined) return undefined;
-      await ctx.engine.request(StopRequest, {});
-    }
+    if (!(await stopRunningSession(ctx, 'Stop It and Start'))) return undefined;
     const picked = await pickAndBuildTarget(ctx, root, targetName, {
       title: 'Start Fuzzing',
       placeHolder: 'Fuzz target to build and run',

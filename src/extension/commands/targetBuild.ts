@@ -4,6 +4,7 @@ import * as vscode from 'vscode';
 import {
   BuildRequest,
   ListTargetsRequest,
+  StopRequest,
   type CompilerDiagnostic,
   type ConfigProblem,
   type WorkspaceTarget,
@@ -70,6 +71,18 @@ export interface BuiltTarget {
   target: WorkspaceTarget;
   /** The binary the build made. */
   binary: string;
+}
+
+/**
+ * Offers to stop a running session before a command that needs the engine to itself: a session
+ * keeps its own copy of the findings store. False when the user declined.
+ */
+export async function stopRunningSession(ctx: CoreContext, action: string): Promise<boolean> {
+  if (!ctx.tracker.running) return true;
+  const go = await vscode.window.showWarningMessage('A fuzzing session is running.', action);
+  if (go === undefined) return false;
+  await ctx.engine.request(StopRequest, {});
+  return true;
 }
 
 /**
