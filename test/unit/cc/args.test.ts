@@ -8,7 +8,12 @@ const RT = '/opt/fwb/out/native/libfuzzwb_rt.a';
 const UNDEFINED_HARNESS = '-Wl,--undefined=LLVMFuzzerTestOneInput';
 const COMMON = ['-g', '-fno-omit-frame-pointer', '-DFUZZING_BUILD_MODE_UNSAFE_FOR_PRODUCTION'];
 const INSTRUMENT: Record<ToolchainKind, string[]> = {
-  clang: [...COMMON, '-fsanitize-coverage=trace-pc-guard,pc-table,trace-cmp'],
+  clang: [
+    ...COMMON,
+    '-fsanitize-coverage=trace-pc-guard,pc-table,trace-cmp',
+    '-fsanitize=fuzzer-no-link',
+    '-fno-sanitize-coverage=inline-8bit-counters,stack-depth,indirect-calls',
+  ],
   gcc: [...COMMON, '-fsanitize-coverage=trace-pc,trace-cmp'],
 };
 const ASAN = ['-fsanitize=address'];
