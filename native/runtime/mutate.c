@@ -165,12 +165,21 @@ FWB_NO_SANITIZE static int64_t find(const struct fwb_mutant *m, const uint8_t *p
   return -1;
 }
 
-/* Puts `to` where `from` is in the mutant (input-to-state), or somewhere when it is nowhere. */
+/* Puts `to` where `from` is in the mutant (input-to-state). When `from` is nowhere, `to` goes in
+ * somewhere as a dictionary word does, inserted as often as written over (libFuzzer's
+ * ApplyDictionaryEntry without a position hint): inserting is how a record that is not there yet
+ * gets its value, and the input grows towards the length the compare wanted. */
 FWB_NO_SANITIZE static void replace_or_place(struct fwb_mutant *m, const uint8_t *from,
                                              uint32_t from_len, const uint8_t *to, uint32_t to_len,
                                              struct fwb_rng *r) {
   int64_t at = find(m, from, from_len, r);
   if (at < 0) {
+    if (fwb_rng_below(r, 2) && to_len <= m->cap - m->len) {
+      uint32_t gap = fwb_rng_below(r, m->len + 1);
+      open_gap(m, gap, to_len);
+      memcpy(m->data + gap, to, to_len);
+      return;
+    }
     if (to_len > m->len)
       return;
     at = fwb_rng_below(r, m->len - to_len + 1);
