@@ -142,6 +142,10 @@ FWB_NO_SANITIZE uint32_t fwb_mutate_batch(struct fwb_shm *shm, uint32_t budget, 
   req->found_new = 0;
   const struct fwb_bytes *other = &none;
   uint32_t depth = MUTATE_DEPTH;
+  /* A child that runs one mutant only (fork mode) never gets to stack the next mutation on this
+   * one, so it makes the whole stack at once: 1 to MUTATE_DEPTH mutations, as deep as the
+   * mutants libFuzzer's stepping runs. */
+  const uint32_t stack = count == 1 && !replay ? 1 + fwb_rng_below(&rng, MUTATE_DEPTH) : 1;
   while (i < count) {
     /* Operands change as the mutants reach further; a scan of the table costs a few runs. */
     if (!replay && (i & (COMPARES_EVERY - 1)) == 0)
@@ -157,7 +161,8 @@ FWB_NO_SANITIZE uint32_t fwb_mutate_batch(struct fwb_shm *shm, uint32_t budget, 
     } else {
       /* As libFuzzer does: a parent's mutant gets one more mutation per run, up to the depth,
        * and each step runs, so shallow and deep mutants of every pick are tried. */
-      step(&m, &depth, &other, req, max_len, &rng);
+      for (uint32_t k = 0; k < stack; k++)
+        step(&m, &depth, &other, req, max_len, &rng);
     }
     /* Counted before it runs: a crash or a hang of this mutant must find it in the input
      * region and `done` pointing at it. */
