@@ -24,22 +24,27 @@ export function summarize(runs, contenders, timeout) {
         times,
       };
     }
-    const best = (group) =>
-      Math.min(
-        ...contenders.filter((c) => c.group === group && !c.ours).map((c) => stats[c.name].median),
-      );
+    // A ratio needs both of its sides; a run limited by --contenders may lack one.
+    const best = (group) => {
+      const peers = contenders.filter((c) => c.group === group && !c.ours);
+      return peers.length > 0 ? Math.min(...peers.map((c) => stats[c.name].median)) : undefined;
+    };
+    const ratio = (ours, peer) =>
+      stats[ours] !== undefined && peer !== undefined ? stats[ours].median / peer : undefined;
     return {
       target,
       stats,
       ratios: {
-        oursVsBestPersistent: stats.ours.median / best('persistent'),
-        forkVsAflFork: stats['ours-fork'].median / best('fork'),
+        oursVsBestPersistent: ratio('ours', best('persistent')),
+        forkVsAflFork: ratio('ours-fork', best('fork')),
       },
     };
   });
 }
 
 const fmt = (s) => s.toFixed(1);
+/** A ratio to 2 places; null when a side did not run. */
+const rounded = (r) => (r === undefined ? null : Number(r.toFixed(2)));
 
 /** One JSON object per target and contender, then one per target with the ratios. */
 export function formatJson(results, timeout) {
@@ -65,8 +70,8 @@ export function formatJson(results, timeout) {
         bench: 'find',
         target: r.target,
         ratios: {
-          oursVsBestPersistent: Number(r.ratios.oursVsBestPersistent.toFixed(2)),
-          forkVsAflFork: Number(r.ratios.forkVsAflFork.toFixed(2)),
+          oursVsBestPersistent: rounded(r.ratios.oursVsBestPersistent),
+          forkVsAflFork: rounded(r.ratios.forkVsAflFork),
         },
       }),
     );
@@ -100,10 +105,15 @@ export function formatTable(results, { seeds, timeout }) {
   const title =
     `find benchmark: time to first crash, median of ${seeds} seed(s); ` +
     `a miss counts as the ${timeout} s timeout`;
-  const ratios = results.map(
-    (r) =>
-      `${r.target}: ours / best persistent peer = ${r.ratios.oursVsBestPersistent.toFixed(2)} ` +
-      `(must be <= 1); ours-fork / aflpp-fork = ${r.ratios.forkVsAflFork.toFixed(2)} (must be <= 0.5)`,
-  );
+  const ratios = results.map((r) => {
+    const parts = [];
+    const { oursVsBestPersistent: persistent, forkVsAflFork: fork } = r.ratios;
+    if (persistent !== undefined) {
+      parts.push(`ours / best persistent peer = ${persistent.toFixed(2)} (must be <= 1)`);
+    }
+    if (fork !== undefined)
+      parts.push(`ours-fork / aflpp-fork = ${fork.toFixed(2)} (must be <= 0.5)`);
+    return `${r.target}: ${parts.length > 0 ? parts.join('; ') : 'no ratio (a side did not run)'}`;
+  });
   return [title, '', line(header), rule, ...rows.map(line), '', ...ratios].join('\n');
 }

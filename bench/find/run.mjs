@@ -13,6 +13,7 @@ const USAGE = `usage: node scripts/bench.mjs find [--seeds N] [--timeout S] [--t
   --seeds N      runs per contender and target, with seeds 1..N (default 5)
   --timeout S    per-run limit in seconds; a miss counts as S (default 120)
   --targets      only these targets: ${TARGETS.join(', ')}
+  --contenders   only these fuzzers: ${CONTENDERS.map((c) => c.name).join(', ')}
   --json         one JSON object a line instead of the table`;
 
 function parseOptions(argv) {
@@ -22,6 +23,7 @@ function parseOptions(argv) {
       seeds: { type: 'string', default: '5' },
       timeout: { type: 'string', default: '120' },
       targets: { type: 'string' },
+      contenders: { type: 'string' },
       json: { type: 'boolean', default: false },
       help: { type: 'boolean', default: false },
     },
@@ -32,7 +34,15 @@ function parseOptions(argv) {
     const unknown = targets.filter((t) => !TARGETS.includes(t));
     if (unknown.length > 0) throw new Error(`unknown target ${unknown.join(', ')}`);
   }
+  let contenders = CONTENDERS;
+  if (values.contenders !== undefined) {
+    const names = values.contenders.split(',');
+    const unknown = names.filter((n) => !CONTENDERS.some((c) => c.name === n));
+    if (unknown.length > 0) throw new Error(`unknown contender ${unknown.join(', ')}`);
+    contenders = CONTENDERS.filter((c) => names.includes(c.name));
+  }
   return {
+    contenders,
     seeds: positiveInt('seeds', values.seeds),
     timeout: positiveInt('timeout', values.timeout),
     targets,
@@ -48,16 +58,16 @@ function rotate(list, k) {
 }
 
 /** Runs every contender on every target for every seed, one fuzzer at a time (2 cores). */
-async function runAll({ seeds, timeout, targets }) {
+async function runAll({ seeds, timeout, targets, contenders }) {
   const workRoot = join(root, 'out', 'bench', 'find', 'runs');
   // The same one-byte seed for everyone: AFL++ refuses an empty one.
   const seeds0 = seedDir(join(workRoot, 'seed'), 'A');
   const runs = {};
   for (const target of targets) {
     const binaries = buildTarget(target);
-    runs[target] = Object.fromEntries(CONTENDERS.map((c) => [c.name, []]));
+    runs[target] = Object.fromEntries(contenders.map((c) => [c.name, []]));
     for (let seed = 1; seed <= seeds; seed++) {
-      for (const c of rotate(CONTENDERS, seed - 1)) {
+      for (const c of rotate(contenders, seed - 1)) {
         const workDir = join(workRoot, target, c.name);
         const opts = { binaries, seedDir: seeds0, workDir, seconds: timeout, seed };
         const r = await c.run(opts);
@@ -85,7 +95,7 @@ export async function main(argv) {
   }
   checkTools();
   const runs = await runAll(opts);
-  const results = summarize(runs, CONTENDERS, opts.timeout);
+  const results = summarize(runs, opts.contenders, opts.timeout);
   const out = opts.json ? formatJson(results, opts.timeout) : formatTable(results, opts);
   process.stdout.write(`${out}\n`);
   return 0;
