@@ -4,6 +4,7 @@ import { buildAll } from './build.mjs';
 import { CONFIGS, measure } from './contenders.mjs';
 import { loadEngine } from './engine.mjs';
 import { formatJson, formatTable, summarize } from './report.mjs';
+import { pickNamed } from '../lib/process.mjs';
 
 const USAGE = `usage: node scripts/bench.mjs exec [--seconds N] [--rounds N] [--config NAME,...] [--json]
   --seconds N   time per contender per round (default 5; afl-fuzz -V rounds it to whole seconds)
@@ -30,13 +31,7 @@ function parseOptions(argv) {
       help: { type: 'boolean', default: false },
     },
   });
-  let configs = CONFIGS;
-  if (values.config !== undefined) {
-    const names = values.config.split(',');
-    const unknown = names.filter((n) => !CONFIGS.some((c) => c.name === n));
-    if (unknown.length > 0) throw new Error(`unknown config ${unknown.join(', ')}`);
-    configs = CONFIGS.filter((c) => names.includes(c.name));
-  }
+  const configs = pickNamed(CONFIGS, values.config, 'config');
   return {
     seconds: positive('seconds', values.seconds, false),
     rounds: positive('rounds', values.rounds, true),

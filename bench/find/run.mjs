@@ -7,7 +7,7 @@ import { seedDir } from '../lib/aflpp.mjs';
 import { TARGETS, buildTarget } from './build.mjs';
 import { CONTENDERS } from './contenders.mjs';
 import { formatJson, formatTable, summarize } from './report.mjs';
-import { positiveInt } from '../lib/process.mjs';
+import { pickNamed, positiveInt } from '../lib/process.mjs';
 
 const USAGE = `usage: node scripts/bench.mjs find [--seeds N] [--timeout S] [--targets a,b] [--json]
   --seeds N      runs per contender and target, with seeds 1..N (default 5)
@@ -34,15 +34,8 @@ function parseOptions(argv) {
     const unknown = targets.filter((t) => !TARGETS.includes(t));
     if (unknown.length > 0) throw new Error(`unknown target ${unknown.join(', ')}`);
   }
-  let contenders = CONTENDERS;
-  if (values.contenders !== undefined) {
-    const names = values.contenders.split(',');
-    const unknown = names.filter((n) => !CONTENDERS.some((c) => c.name === n));
-    if (unknown.length > 0) throw new Error(`unknown contender ${unknown.join(', ')}`);
-    contenders = CONTENDERS.filter((c) => names.includes(c.name));
-  }
   return {
-    contenders,
+    contenders: pickNamed(CONTENDERS, values.contenders, 'contender'),
     seeds: positiveInt('seeds', values.seeds),
     timeout: positiveInt('timeout', values.timeout),
     targets,

@@ -1,4 +1,4 @@
-// Shared by the benches: positive-integer options, and a child run with a wall-time limit.
+// Shared by the benches: positive-integer and name-list options, and a child run with a time limit.
 import { spawn } from 'node:child_process';
 import { closeSync, openSync } from 'node:fs';
 
@@ -8,6 +8,18 @@ export function positiveInt(name, text) {
   if (!Number.isInteger(n) || n <= 0)
     throw new Error(`--${name} must be a positive integer: ${text}`);
   return n;
+}
+
+/**
+ * The entries of `all` a comma-separated `--kind` list names (all of them without the option),
+ * in `all`'s order, or an error naming what is unknown.
+ */
+export function pickNamed(all, list, kind) {
+  if (list === undefined) return all;
+  const names = list.split(',');
+  const unknown = names.filter((n) => !all.some((e) => e.name === n));
+  if (unknown.length > 0) throw new Error(`unknown ${kind} ${unknown.join(', ')}`);
+  return all.filter((e) => names.includes(e.name));
 }
 
 /**

@@ -50,6 +50,13 @@ FWB_NO_SANITIZE static void open_gap(struct fwb_mutant *m, uint32_t at, uint32_t
   m->len += n;
 }
 
+/* Inserts n bytes of src at `at` (n fits the capacity). */
+FWB_NO_SANITIZE static void insert_at(struct fwb_mutant *m, uint32_t at, const uint8_t *src,
+                                      uint32_t n) {
+  open_gap(m, at, n);
+  memcpy(m->data + at, src, n);
+}
+
 FWB_NO_SANITIZE static void arith(struct fwb_mutant *m, struct fwb_rng *r) {
   static const uint32_t widths[] = {1, 2, 4};
   uint32_t w = widths[fwb_rng_below(r, 3)];
@@ -125,9 +132,7 @@ FWB_NO_SANITIZE static void copy_part(struct fwb_mutant *m, const uint8_t *src, 
     return;
   if (n > m->cap - m->len)
     n = m->cap - m->len;
-  uint32_t at = fwb_rng_below(r, m->len + 1);
-  open_gap(m, at, n);
-  memcpy(m->data + at, m->scratch, n);
+  insert_at(m, fwb_rng_below(r, m->len + 1), m->scratch, n);
 }
 
 FWB_NO_SANITIZE static void dictionary_token(struct fwb_mutant *m, const struct fwb_mutate_in *in,
@@ -145,9 +150,7 @@ FWB_NO_SANITIZE static void dictionary_token(struct fwb_mutant *m, const struct 
   uint32_t n = t->len;
   if (n > m->cap - m->len)
     n = m->cap - m->len;
-  uint32_t at = fwb_rng_below(r, m->len + 1);
-  open_gap(m, at, n);
-  memcpy(m->data + at, t->data, n);
+  insert_at(m, fwb_rng_below(r, m->len + 1), t->data, n);
 }
 
 /* Where the w-byte pattern sits in the mutant, searched from a random place on; -1 if nowhere. */
@@ -175,9 +178,7 @@ FWB_NO_SANITIZE static void replace_or_place(struct fwb_mutant *m, const uint8_t
   int64_t at = find(m, from, from_len, r);
   if (at < 0) {
     if (fwb_rng_below(r, 2) && to_len <= m->cap - m->len) {
-      uint32_t gap = fwb_rng_below(r, m->len + 1);
-      open_gap(m, gap, to_len);
-      memcpy(m->data + gap, to, to_len);
+      insert_at(m, fwb_rng_below(r, m->len + 1), to, to_len);
       return;
     }
     if (to_len > m->len)
