@@ -80,10 +80,13 @@ struct fwb_cmp_slot {
   uint64_t arg1;
   uint64_t arg2;
   uint32_t size;  /* operand size in bytes: 1, 2, 4 or 8 */
-  uint32_t flags; /* FWB_CMP_CONST when arg1 is a compile-time constant */
+  uint32_t flags; /* FWB_CMP_CONST when arg1 is a compile-time constant; bits 8-31: order */
   uint64_t pc;    /* absolute PC of the comparison (for dedup; not module-relative) */
 };
 #define FWB_CMP_CONST 1u
+/* flags >> FWB_CMP_ORDER_SHIFT counts the compares recorded in the input so far (mod 2^24), so the
+ * engine can tell the last compares before a parser gave up from the ones it passed. */
+#define FWB_CMP_ORDER_SHIFT 8u
 
 struct fwb_memcmp_slot {
   uint32_t len1, len2; /* bytes stored, at most FWB_MEMCMP_MAX each */

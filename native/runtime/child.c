@@ -44,6 +44,7 @@ FWB_NO_SANITIZE static void finish(struct fwb_shm *shm, int32_t pid, uint32_t se
 FWB_NO_SANITIZE static void run_input(struct fwb_shm *shm, int32_t pid, uint32_t seq) {
   uint32_t len;
   const uint8_t *data = fwb_input_prepare(shm, &len);
+  fwb_cmp_begin_input();
   int ret = LLVMFuzzerTestOneInput(data, len);
   fwb_input_release(data);
   finish(shm, pid, seq, ret);

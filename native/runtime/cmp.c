@@ -9,6 +9,8 @@ static const uint32_t cmp_off;
 static const volatile uint32_t *cmp_enabled = &cmp_off;
 static struct fwb_cmp_slot *cmp_slots;
 static struct fwb_memcmp_slot *memcmp_slots;
+/* Compares recorded since the input started (see FWB_CMP_ORDER_SHIFT). */
+static uint32_t cmp_order;
 
 /* Enough of a large switch to give the mutator its case values, without a long loop per call. */
 #define SWITCH_CASES_MAX 32
@@ -18,6 +20,8 @@ FWB_NO_SANITIZE void fwb_cmp_attach(struct fwb_shm *shm) {
   memcmp_slots = (struct fwb_memcmp_slot *)fwb_shm_at(shm, shm->memcmp_offset);
   cmp_enabled = &shm->cmp_enabled;
 }
+
+FWB_NO_SANITIZE void fwb_cmp_begin_input(void) { cmp_order = 0; }
 
 static inline uint32_t slot_of(uintptr_t pc, uint32_t slots) {
   return (uint32_t)(((uint64_t)pc * 0x9E3779B97F4A7C15ull) >> 32) & (slots - 1);
@@ -32,7 +36,7 @@ FWB_NO_SANITIZE static inline void record(uintptr_t pc, uint64_t arg1, uint64_t 
   s->arg1 = arg1;
   s->arg2 = arg2;
   s->size = size;
-  s->flags = flags;
+  s->flags = flags | ++cmp_order << FWB_CMP_ORDER_SHIFT;
   s->pc = pc;
 }
 

@@ -109,6 +109,7 @@ FWB_NO_SANITIZE static int run_mutant(struct fwb_shm *shm, uint32_t len) {
   shm->input_len = len;
   uint32_t n;
   const uint8_t *data = fwb_input_prepare(shm, &n);
+  fwb_cmp_begin_input();
   int ret = LLVMFuzzerTestOneInput(data, n);
   fwb_input_release(data);
   return ret;

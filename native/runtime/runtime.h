@@ -109,6 +109,8 @@ FWB_HIDDEN void fwb_modules_attach(struct fwb_shm *shm);
 
 /* cmp.c */
 FWB_HIDDEN void fwb_cmp_attach(struct fwb_shm *shm);
+/* Restarts the order of recorded compares; called before every input. */
+FWB_HIDDEN void fwb_cmp_begin_input(void);
 
 /* signals.c */
 FWB_HIDDEN void fwb_signals_install(void);

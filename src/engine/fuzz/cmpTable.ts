@@ -13,7 +13,12 @@ export interface CmpPair {
   flags: number;
   /** Index of the slot it came from. */
   slot: number;
+  /** How many compares the input had made when it made this one (FWB_CMP_ORDER_SHIFT). */
+  order: number;
 }
+
+/** Bits of a slot's flags word below the order count (fuzzwb_shm.h). */
+const FLAG_BITS = 8;
 
 /** Operand widths worth turning into byte strings; single bytes are what havoc already tries. */
 const TOKEN_SIZES = new Set([2, 4, 8]);
@@ -23,12 +28,14 @@ export function readSlot(table: Buffer, i: number): CmpPair | undefined {
   const off = i * CMP_SLOT_BYTES;
   const size = table.readUInt32LE(off + 16);
   if (size !== 1 && size !== 2 && size !== 4 && size !== 8) return undefined;
+  const flags = table.readUInt32LE(off + 20);
   return {
     a: table.readBigUInt64LE(off),
     b: table.readBigUInt64LE(off + 8),
     size,
-    flags: table.readUInt32LE(off + 20),
+    flags: flags & ((1 << FLAG_BITS) - 1),
     slot: i,
+    order: flags >>> FLAG_BITS,
   };
 }
 

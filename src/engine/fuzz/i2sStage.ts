@@ -1,9 +1,20 @@
 // The input-to-state stage of a new corpus entry, with checksum fix-ups for entries that need them.
-import { CMP_SLOT_BYTES, readSlot } from './cmpTable';
-import { inputToStateSites, pairsAfterRun, refixSite, type I2sSite } from './inputToState';
+import { CMP_SLOT_BYTES, readCmpTable, readSlot } from './cmpTable';
+import { pinnedVariants } from './colorize';
+import { runChain } from './i2sChain';
+import {
+  inputToStateSites,
+  latestFirst,
+  pairsAfterRun,
+  refixSite,
+  type I2sSite,
+} from './inputToState';
 import type { LoopEnd } from './loop';
 import { memcmpVariants, readMemcmpTable } from './memcmpTable';
+import { copyTables, runAlone } from './runAlone';
 
+/** The last compares of an entry whose place is looked for (colorize.ts) when it is ambiguous. */
+const PINNED_PAIRS = 4;
 /** Input-to-state variants tried per corpus entry. */
 const I2S_VARIANTS = 128;
 /**
@@ -35,6 +46,13 @@ export interface I2sContext {
   stopped(): boolean;
   /** Havoc mutants of an input, as the loop's batches make them. */
   mutants(input: Buffer, n: number): Buffer[];
+  /** Entries in the corpus (a run that added one kept its input). */
+  corpusSize(): number;
+  /**
+   * Runs the variants may take in all, chains included (see runChain), when they run one at a
+   * time; undefined runs them as one batch.
+   */
+  chainBudget: number | undefined;
 }
 
 /**
@@ -63,25 +81,45 @@ export class InputToStateStage {
    * `before` is the integer table as it was before that run.
    */
   async run(input: Buffer, before: Buffer, ctx: I2sContext): Promise<LoopEnd | undefined> {
-    const pairs = pairsAfterRun(before, ctx.table());
     const inherited = this.fixes.get(input) ?? [];
+    const chain = ctx.chainBudget !== undefined && inherited.length === 0;
+    // A chain needs the entry's own compares, and only them: it runs the entry alone once more.
+    const alone = chain ? await runAlone(input, ctx, copyTables) : undefined;
+    if (alone?.ended !== undefined) return alone.ended;
+    const own = alone?.seen;
+    const pairs =
+      own !== undefined ? latestFirst(readCmpTable(own.cmp)) : pairsAfterRun(before, ctx.table());
+    const memTable = own !== undefined ? own.memcmp : ctx.memcmpTable?.();
     const limit = ctx.budget(inherited.length > 0 ? FIX_VARIANTS : I2S_VARIANTS);
     // Byte-string compares first: a magic string is what integer operands cannot express.
     const strings =
-      ctx.memcmpTable !== undefined
-        ? memcmpVariants(input, readMemcmpTable(ctx.memcmpTable()), Math.ceil(limit / 2))
+      memTable !== undefined
+        ? memcmpVariants(input, readMemcmpTable(memTable), Math.ceil(limit / 2))
         : [];
+    // Where the last compares read a value the input holds many times, their place first.
+    const pinned =
+      own !== undefined
+        ? await pinnedVariants(input, pairs.slice(0, PINNED_PAIRS), ctx, { count: 0 })
+        : undefined;
+    if (pinned?.ended !== undefined) return pinned.ended;
     const variants = [
+      ...(pinned?.variants ?? []),
       ...strings.map((v) => ({ input: v, site: undefined })),
-      ...inputToStateSites(input, pairs, limit - strings.length),
+      ...inputToStateSites(input, pairs, limit - strings.length, own !== undefined),
     ];
     if (variants.length === 0 || ctx.stopped()) return undefined;
     for (const v of variants) {
-      const own = v.site !== undefined && isComputed(v.site) ? [v.site] : [];
-      const sites = [...inherited.filter((s) => own[0]?.slot !== s.slot), ...own];
+      const mine = v.site !== undefined && isComputed(v.site) ? [v.site] : [];
+      const sites = [...inherited.filter((s) => mine[0]?.slot !== s.slot), ...mine];
       if (sites.length > 0) this.fixes.set(v.input, sites.slice(-MAX_FIXES));
     }
-    if (inherited.length === 0) return ctx.run(variants.map((v) => v.input));
+    if (inherited.length === 0) {
+      if (own === undefined || ctx.chainBudget === undefined) {
+        return ctx.run(variants.map((v) => v.input));
+      }
+      const first = variants.map((v) => ({ input: v.input, at: v.site?.at, size: v.site?.size }));
+      return runChain(first, own, ctx.budget(ctx.chainBudget), ctx);
+    }
     const mutants = ctx.mutants(input, ctx.budget(FIX_MUTANTS));
     for (const m of mutants) this.fixes.set(m, inherited);
     return this.runWithFixes([...variants.map((v) => v.input), ...mutants], inherited, ctx);

@@ -21,12 +21,19 @@ const COMPUTED_DELTAS = [...DELTAS, -2n];
 
 /** Places one pattern may be replaced at; a byte run of zeros would otherwise flood the batch. */
 const MAX_SITES = 8;
+/**
+ * Places for the first pair's pattern: a run of equal bytes (an inserted fill) holds the pattern
+ * many times, and the field that was compared may be anywhere in it.
+ */
+const LEAD_SITES = 32;
+/** The first pair's variants take up to 1/LEAD_SHARE of the limit before the pairs take turns. */
+const LEAD_SHARE = 4;
 
 /**
  * The compare's width, then the narrower widths both operands fit in: a one-byte length field
  * compared as a size_t (`len > n - at`) is found in the input as one byte, not eight.
  */
-function widths(p: CmpPair): number[] {
+export function widths(p: CmpPair): number[] {
   const out = [p.size];
   for (const w of [4, 2, 1]) {
     const limit = 1n << BigInt(w * 8);
@@ -40,12 +47,13 @@ function widths(p: CmpPair): number[] {
  * there are more. The table keeps the last execution of each compare, and a repetitive input
  * (a dozen register writes of the same value) holds that one near its end, not its start.
  */
-export function sites(data: Buffer, pattern: Buffer, max: number): number[] {
+export function sites(data: Buffer, pattern: Buffer, max: number, apart = false): number[] {
   const all: number[] = [];
   let at = data.indexOf(pattern);
   while (at >= 0) {
     all.push(at);
-    at = data.indexOf(pattern, at + 1);
+    // Apart: in a run of equal bytes only every width-th place can be a whole field.
+    at = data.indexOf(pattern, at + (apart ? pattern.length : 1));
   }
   if (all.length <= max) return all;
   const head = Math.ceil(max / 2);
@@ -57,6 +65,7 @@ export interface I2sSite {
   /** The cmp slot of the comparison (slots are per compare instruction). */
   slot: number;
   at: number;
+  /** Bytes written at `at`; 0 when the variant only appended bytes there. */
   size: number;
   le: boolean;
   /** The comparison had a compile-time constant: a magic value, not a computed one. */
@@ -74,19 +83,30 @@ export interface I2sVariant {
  * input), in both byte orders. Single bytes too: a byte compared with a constant ('F', 'W', ...)
  * is a 1-in-256 guess for havoc, one variant here. The pairs take turns (the first variant of
  * every pair, then the second, ...): in pairs' order, so earlier pairs are served first, but a
- * pair whose operand fills the input (zeros, say) cannot use up the limit by itself.
+ * pair whose operand fills the input (zeros, say) cannot use up the limit by itself. With `lead`
+ * (pairs latest first, for chains) the first pair, where the input stopped, gets a share of the
+ * limit first at more sites, and every pair's variants go round its widths and byte orders
+ * site by site, the input grown to the other operand early (see pairVariants).
  */
 export function inputToStateSites(
   input: Buffer,
   pairs: readonly CmpPair[],
   limit: number,
+  lead = false,
 ): I2sVariant[] {
   const perPair = pairs
     .filter((p) => !(isTrivial(p.a, p.size) && isTrivial(p.b, p.size)))
-    .map((p) => pairVariants(input, p));
+    .map((p, i) => pairVariants(input, p, lead ? (i === 0 ? 'lead' : 'next') : 'plain'));
   const out: I2sVariant[] = [];
   const seen = new Set<string>([input.toString('latin1')]);
   const both = combined(input, perPair);
+  const head = lead ? (perPair[0] ?? []).slice(0, Math.floor(limit / LEAD_SHARE)) : [];
+  for (const v of head) {
+    const key = v.input.toString('latin1');
+    if (seen.has(key)) continue;
+    seen.add(key);
+    out.push(v);
+  }
   for (let round = 0; out.length < limit; round++) {
     if (round === 1 && both !== undefined && !seen.has(both.input.toString('latin1'))) {
       seen.add(both.input.toString('latin1'));
@@ -149,13 +169,21 @@ function grown(v: Buffer, n: number): Buffer {
 /**
  * Every variant one pair gives, best first: exact value, then +1 and -1, site by site; then the
  * exact values again with the input grown by the value (a length field and its data); then -2
- * of a computed bound; then the operand widened (see widened).
+ * of a computed bound; then the operand widened (see widened). For chains ('lead' and 'next')
+ * the sites go round the widths and byte orders (an 8-byte compare of a 4-byte field, as in
+ * `len > size - at` with size_t, also matches 8 bytes somewhere by chance), are counted apart
+ * (see sites), and the input grown by the operands' difference comes second (see appended); the
+ * lead pair tries the exact value at up to LEAD_SITES sites before any value next to it.
  */
-function pairVariants(input: Buffer, p: CmpPair): I2sVariant[] {
+function pairVariants(input: Buffer, p: CmpPair, kind: 'plain' | 'lead' | 'next'): I2sVariant[] {
   const out: I2sVariant[] = [];
   const longer: I2sVariant[] = [];
   const below: I2sVariant[] = [];
   const constant = (p.flags & FWB_CMP_CONST) !== 0;
+  const deltas = constant ? DELTAS : COMPUTED_DELTAS;
+  const passes = kind === 'lead' ? [deltas.slice(0, 1), deltas.slice(1)] : [deltas];
+  const maxSites = kind === 'lead' ? LEAD_SITES : MAX_SITES;
+  const ways: { size: number; to: bigint; le: boolean; at: number[] }[] = [];
   for (const size of widths(p)) {
     if (size > input.length) continue;
     for (const [from, to] of [
@@ -163,23 +191,77 @@ function pairVariants(input: Buffer, p: CmpPair): I2sVariant[] {
       [p.a, p.b],
     ] as const) {
       for (const le of size === 1 ? [true] : [true, false]) {
-        const pattern = intBytes(from, size, le);
-        for (const at of sites(input, pattern, MAX_SITES)) {
-          for (const d of constant ? DELTAS : COMPUTED_DELTAS) {
-            const v = Buffer.from(input);
-            intBytes(to + d, size, le).copy(v, at);
-            const site = { slot: p.slot, at, size, le, constant };
-            (d === -2n ? below : out).push({ input: v, site });
-            const value = (to + d) & ((1n << BigInt(size * 8)) - 1n);
-            if (d === 0n && value > 0n && value <= GROW_UP_TO) {
-              longer.push({ input: grown(v, Number(value)), site });
-            }
-          }
+        const at = sites(input, intBytes(from, size, le), maxSites, kind !== 'plain');
+        ways.push({ size, to, le, at });
+      }
+    }
+  }
+  // Plain: way by way, each at all its sites; else site rank by rank across the ways.
+  const order: { size: number; to: bigint; le: boolean; at: number }[] = [];
+  if (kind === 'plain') {
+    for (const w of ways) for (const at of w.at) order.push({ ...w, at });
+  } else {
+    for (let rank = 0; rank < maxSites; rank++) {
+      for (const w of ways) {
+        const at = w.at[rank];
+        if (at !== undefined) order.push({ ...w, at });
+      }
+    }
+  }
+  for (const pass of passes) {
+    for (const { size, to, le, at } of order) {
+      for (const d of pass) {
+        const v = Buffer.from(input);
+        intBytes(to + d, size, le).copy(v, at);
+        const site = { slot: p.slot, at, size, le, constant };
+        (d === -2n ? below : out).push({ input: v, site });
+        const value = (to + d) & ((1n << BigInt(size * 8)) - 1n);
+        if (d === 0n && value > 0n && value <= GROW_UP_TO) {
+          longer.push({ input: grown(v, Number(value)), site });
         }
       }
     }
   }
-  return [...out, ...longer, ...below, ...widened(input, p)];
+  const early = kind === 'plain' ? [] : appended(input, p);
+  return [...out.slice(0, 1), ...early, ...out.slice(1), ...longer, ...below, ...widened(input, p)];
+}
+
+/**
+ * Variants with `to` (exact, +1, -1, and -2 for a computed compare) written at one known place,
+ * the exact one also with the input grown by the value; best first.
+ */
+export function variantsAt(
+  input: Buffer,
+  p: CmpPair,
+  place: { at: number; size: number; le: boolean; to: bigint },
+): I2sVariant[] {
+  const { at, size, le, to } = place;
+  const constant = (p.flags & FWB_CMP_CONST) !== 0;
+  const out: I2sVariant[] = [];
+  const site = { slot: p.slot, at, size, le, constant };
+  for (const d of constant ? DELTAS : COMPUTED_DELTAS) {
+    const v = Buffer.from(input);
+    intBytes(to + d, size, le).copy(v, at);
+    out.push({ input: v, site });
+    const value = (to + d) & ((1n << BigInt(size * 8)) - 1n);
+    if (d === 0n && value > 0n && value <= GROW_UP_TO) {
+      out.push({ input: grown(v, Number(value)), site });
+    }
+  }
+  return out;
+}
+
+/**
+ * The input grown by the difference when the smaller operand is small: what is left of the input
+ * compared with what a read needs (`size - at >= 8`), or a length with the bytes it promises
+ * (`len > size - at`). The reader then gets to the next record, whose fields it compares in turn.
+ */
+function appended(input: Buffer, p: CmpPair): I2sVariant[] {
+  const [from, to] = p.a < p.b ? [p.a, p.b] : [p.b, p.a];
+  if (from > GROW_UP_TO || to - from > GROW_UP_TO) return [];
+  const site = { slot: p.slot, at: input.length, size: 0, le: true, constant: false };
+  // One byte more as well: `left >= 8` is compiled as `left > 7`.
+  return [0, 1].map((extra) => ({ input: grown(input, Number(to - from) + extra), site }));
 }
 
 /**
@@ -250,7 +332,8 @@ export function refixSite(input: Buffer, site: I2sSite, table: Buffer): Buffer |
 
 /**
  * The pairs an input left in the table: the slots that differ from `before` (a snapshot taken
- * before it ran) come first. The table is not cleared per input, and a comparison whose operands
+ * before it ran) come first, the last compares it made first among them: where a parser gave up
+ * is what stops the input. The table is not cleared per input, and a comparison whose operands
  * were equal is not recorded, so the remaining filled slots follow: they may be from this input
  * too, or stale, which costs a few useless variants at most.
  */
@@ -267,5 +350,10 @@ export function pairsAfterRun(before: Buffer, after: Buffer): CmpPair[] {
       after.compare(before, off, off + CMP_SLOT_BYTES, off, off + CMP_SLOT_BYTES) === 0;
     (same ? rest : changed).push(p);
   }
-  return [...changed, ...rest];
+  return [...latestFirst(changed), ...rest];
+}
+
+/** Pairs of one run, the last compare it made first. */
+export function latestFirst(pairs: CmpPair[]): CmpPair[] {
+  return pairs.sort((x, y) => y.order - x.order);
 }

@@ -51,6 +51,17 @@ const PROBE_SHARE = 0.05;
 const BATCH_PARENTS = 32;
 /** Dictionary tokens one in-target batch carries (the runtime's limit is 1024). */
 const BATCH_TOKENS = 1024;
+/**
+ * Runs the input-to-state variants of one new entry may take with chains (LoopOptions.chainI2s):
+ * about three times what a batch of its variants alone is.
+ */
+const CHAIN_BUDGET = 384;
+/**
+ * Chains take at most this share of the runs: each of their runs is a round trip of its own,
+ * about twice the time of a run in a batch, and a target whose corpus keeps growing (register
+ * sequences) would spend most of its time in them. Past it, entries get batched variants.
+ */
+const CHAIN_SHARE = 0.3;
 /** Largest batch: an in-target batch runs a million trivial inputs in a second. */
 const MAX_BATCH = 1 << 20;
 /** Largest batch of inputs made here and handed over one by one. */
@@ -76,6 +87,11 @@ export interface LoopOptions {
    * the batch runs to its end instead, so frequent crashes do not cut every batch short.
    */
   stopBatchOnFinding?: boolean;
+  /**
+   * Run input-to-state variants one at a time and follow the compares each one reveals (see
+   * runChain). For fork mode, where every input costs a fork whether it runs alone or in a batch.
+   */
+  chainI2s?: boolean;
   now?: () => number;
 }
 
@@ -138,6 +154,8 @@ export class FuzzLoop {
   /** Runs spent on probes, and on havoc batches (see PROBE_SHARE). */
   private probeExecs = 0;
   private havocExecs = 0;
+  /** Runs spent on input-to-state with chains (see CHAIN_SHARE). */
+  private chainExecs = 0;
 
   constructor(
     private readonly exec: LoopExecutor,
@@ -356,7 +374,12 @@ export class FuzzLoop {
     });
     if (ended !== undefined) return ended;
     if (table === undefined || before === undefined || !withI2s) return undefined;
-    return this.i2s.run(input, before, this.i2sContext(table));
+    const ctx = this.i2sContext(table);
+    if (ctx.chainBudget === undefined) return this.i2s.run(input, before, ctx);
+    const start = this.execs;
+    const end = await this.i2s.run(input, before, ctx);
+    this.chainExecs += this.execs - start;
+    return end;
   }
 
   /** What the input-to-state stage needs of the loop. */
@@ -367,6 +390,11 @@ export class FuzzLoop {
       memcmpTable: this.memcmp?.table,
       budget: (n) => this.remainingRuns(n),
       stopped: () => this.limitReached() !== undefined,
+      corpusSize: () => this.corpus.size,
+      chainBudget:
+        this.opts.chainI2s === true && this.chainExecs <= CHAIN_SHARE * this.execs
+          ? CHAIN_BUDGET
+          : undefined,
       mutants: (parent, n) => {
         const maxLen = this.lengths.limitFor(parent);
         const out: Buffer[] = [];

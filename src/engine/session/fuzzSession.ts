@@ -204,6 +204,7 @@ export class FuzzSession {
         maxRuns: opts.maxRuns,
         batchTargetMs: 100,
         stopBatchOnFinding: !opts.keepGoing,
+        chainI2s: opts.mode === 'fork',
       },
       {
         onNew: (input, s) => {

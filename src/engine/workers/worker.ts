@@ -131,6 +131,7 @@ class Worker {
         maxRuns: o.maxRuns,
         batchTargetMs: 100,
         stopBatchOnFinding: !o.keepGoing,
+        chainI2s: o.mode === 'fork',
       },
       {
         onNew: (input, stats) => {

@@ -2,7 +2,12 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { FWB_CMP_CONST, readCmpTable, type CmpPair } from '../../../src/engine/fuzz/cmpTable';
-import { inputToStateVariants, pairsAfterRun, sites } from '../../../src/engine/fuzz/inputToState';
+import {
+  inputToStateSites,
+  inputToStateVariants,
+  pairsAfterRun,
+  sites,
+} from '../../../src/engine/fuzz/inputToState';
 import { cmpTableOf } from './fakeCmpTarget';
 
 const hex = (b: Buffer): string => b.toString('hex');
@@ -12,6 +17,7 @@ const pair = (a: bigint, b: bigint, size: number): CmpPair => ({
   size,
   flags: FWB_CMP_CONST,
   slot: 0,
+  order: 0,
 });
 /** A compare of two computed values (no compile-time constant), such as `len > size - at`. */
 const computed = (a: bigint, b: bigint, size: number): CmpPair => ({
@@ -194,4 +200,23 @@ test('pairsAfterRun puts the slots the run changed first', () => {
     [7, 9, 2],
   );
   assert.equal(readCmpTable(after).length, 3);
+});
+
+test('for chains the last compare goes first, exact at its sites apart, and the input grows', () => {
+  // A 4-byte big-endian length at 28, inside a fill of 0xa7 from 0 to 40, compared as size_t
+  // with what is left of the input (0x12): `len > size - at`.
+  const input = Buffer.concat([Buffer.alloc(40, 0xa7), Buffer.from('aabb', 'hex')]);
+  const last = { ...computed(0x12n, 0xa7a7a7a7n, 8), order: 9, slot: 1 };
+  const earlier = { ...pair(0x50n, 0xbbn, 1), order: 3, slot: 2 };
+  const lead = inputToStateSites(input, [last, earlier], 64, true);
+  const plain = inputToStateSites(input, [last, earlier], 64);
+  const at28 = (vs: typeof lead): number =>
+    vs.findIndex((v) => v.site.at === 28 && v.site.size === 4 && v.input.readUInt32BE(28) === 0x12);
+  // Plain counts overlapping sites, the first eight: 28 is not among them.
+  assert.equal(at28(plain), -1);
+  // The lead pair's exact values come site by site, 4 bytes apart, in both byte orders.
+  assert.ok(at28(lead) >= 0 && at28(lead) < 64 / 4, `at ${at28(lead)}`);
+  // Second for a pair of small values: the input grown by their difference.
+  const grownBy = lead.find((v) => v.site.slot === 2 && v.site.size === 0);
+  assert.equal(grownBy?.input.length, input.length + 0xbb - 0x50);
 });

@@ -1,0 +1,91 @@
+// Colorization (RedQueen): which of the many places that hold a compared value the target read.
+import { intBytes, readSlot, type CmpPair } from './cmpTable';
+import { sites, variantsAt, widths, type I2sVariant } from './inputToState';
+import type { LoopEnd } from './loop';
+import { runAlone, type AloneContext } from './runAlone';
+
+/** Places one colored run can tell apart (each gets its own mark). */
+const COLOR_SITES = 64;
+/** More places than this, and input-to-state would try the wrong ones first. */
+const AMBIGUOUS = 4;
+
+/** A compared value that occurs at many places in the input. */
+export interface Ambiguity {
+  pair: CmpPair;
+  size: number;
+  le: boolean;
+  /** The input's operand is a (else b); the other one is what it should become. */
+  fromA: boolean;
+  at: number[];
+}
+
+/**
+ * The width, operand and byte order under which `pair`'s operand occurs at the most places in
+ * `input`, when that is more than AMBIGUOUS: inserted fills and repeated records hold a field's
+ * bytes many times over.
+ */
+export function ambiguity(input: Buffer, pair: CmpPair): Ambiguity | undefined {
+  let best: Ambiguity | undefined;
+  for (const size of widths(pair)) {
+    for (const fromA of [false, true]) {
+      for (const le of size === 1 ? [true] : [true, false]) {
+        const from = fromA ? pair.a : pair.b;
+        const at = sites(input, intBytes(from, size, le), COLOR_SITES, true);
+        if (at.length > (best?.at.length ?? AMBIGUOUS)) best = { pair, size, le, fromA, at };
+      }
+    }
+  }
+  return best;
+}
+
+/** `input` with each place of `amb` marked apart from the others: its first byte xor (index+1). */
+export function colored(input: Buffer, amb: Ambiguity): Buffer {
+  const out = Buffer.from(input);
+  amb.at.forEach((at, j) => {
+    out[at] = (out[at] ?? 0) ^ (j + 1);
+  });
+  return out;
+}
+
+/**
+ * The place the target read, from the compare's operands in the run of the colored input: the
+ * one place whose marked bytes are the operand now. Undefined when the colored run did not make
+ * the compare, or the operand matches no place or several.
+ */
+export function readPlace(
+  coloredInput: Buffer,
+  amb: Ambiguity,
+  after: CmpPair | undefined,
+): number | undefined {
+  if (after === undefined) return undefined;
+  const bytes = intBytes(amb.fromA ? after.a : after.b, amb.size, amb.le);
+  const hits = amb.at.filter((at) => coloredInput.subarray(at, at + amb.size).equals(bytes));
+  return hits.length === 1 ? hits[0] : undefined;
+}
+
+/**
+ * Input-to-state variants at the place each of `pairs` was read from, for the pairs whose value
+ * the input holds at many places: one colored run per such pair finds the place. The runs are
+ * counted in `runs`.
+ */
+export async function pinnedVariants(
+  input: Buffer,
+  pairs: readonly CmpPair[],
+  ctx: AloneContext,
+  runs: { count: number },
+): Promise<{ ended: LoopEnd | undefined; variants: I2sVariant[] }> {
+  const variants: I2sVariant[] = [];
+  for (const pair of pairs) {
+    const amb = ambiguity(input, pair);
+    if (amb === undefined) continue;
+    const probe = colored(input, amb);
+    const { ended, seen } = await runAlone(probe, ctx, (own) => readSlot(own.cmp, pair.slot));
+    runs.count++;
+    if (ended !== undefined) return { ended, variants };
+    const at = readPlace(probe, amb, seen);
+    if (at === undefined) continue;
+    const to = amb.fromA ? pair.b : pair.a;
+    variants.push(...variantsAt(input, pair, { at, size: amb.size, le: amb.le, to }));
+  }
+  return { ended: undefined, variants };
+}

@@ -1,0 +1,175 @@
+// Chained input-to-state: a variant that reaches compares its parent did not gets variants of its own.
+import { CMP_SLOT_BYTES, FWB_CMP_CONST, readSlot, type CmpPair } from './cmpTable';
+import { pinnedVariants } from './colorize';
+import { inputToStateSites, latestFirst, type I2sVariant } from './inputToState';
+import type { LoopEnd } from './loop';
+import { MEMCMP_SLOT_BYTES, memcmpVariants, readMemcmpSlot, type MemcmpPair } from './memcmpTable';
+import { copyTables, runAlone, type RunTables } from './runAlone';
+
+/**
+ * How many compares deep a chain goes. A record of a format takes up to four: the input grown to
+ * hold its header, its length made to fit, its tag, then a field the tag's reader checks.
+ */
+export const CHAIN_DEPTH = 4;
+/** Variants of one link: a fresh compare seldom has more sites worth trying than this. */
+export const CHAIN_FANOUT = 16;
+/** The last compares of a run whose place in the input is looked for when it is ambiguous. */
+export const PINNED_PAIRS = 2;
+
+/** What a chain needs of the loop; a subset of the input-to-state stage's context. */
+export interface ChainContext {
+  run(inputs: Buffer[]): Promise<LoopEnd | undefined>;
+  /** The live operand tables; a chain clears them around its own runs and puts back the rest. */
+  table(): Buffer;
+  memcmpTable: (() => Buffer) | undefined;
+  stopped(): boolean;
+  /** Entries in the corpus: a run that added one was kept, and that entry is studied itself. */
+  corpusSize(): number;
+}
+
+/** One input waiting to run: the tables of the run it was made from, and where it wrote. */
+interface Link {
+  input: Buffer;
+  depth: number;
+  from: RunTables;
+  /** Bytes [at, end) the variant wrote; a follower that writes them again undoes it. */
+  at: number;
+  end: number;
+}
+
+/** A variant to start a chain from: the bytes it wrote, as far as they are known. */
+export interface ChainStart {
+  input: Buffer;
+  at?: number;
+  size?: number;
+}
+
+function slotChanged(a: Buffer, b: Buffer, off: number, bytes: number): boolean {
+  return a.compare(b, off, off + bytes, off, off + bytes) !== 0;
+}
+
+/**
+ * Compares a run made (`own`, its tables alone) that its parent's run (`parent`) did not: a
+ * compare reached for the first time, or the next record's instance of one the parent made,
+ * which compares other input bytes. The same instance with the value the variant wrote (or a
+ * bound computed from a longer input) is not new: both operands of a variable compare, or the
+ * input's operand of one with a constant, must differ.
+ */
+export function revealedPairs(parent: Buffer, own: Buffer): CmpPair[] {
+  const out: CmpPair[] = [];
+  const n = Math.floor(own.length / CMP_SLOT_BYTES);
+  for (let i = 0; i < n; i++) {
+    const p = readSlot(own, i);
+    if (p === undefined) continue;
+    const q = readSlot(parent, i);
+    const fresh =
+      q === undefined ||
+      ((p.flags & FWB_CMP_CONST) !== 0 ? p.b !== q.b : p.a !== q.a && p.b !== q.b);
+    if (fresh) out.push(p);
+  }
+  return latestFirst(out);
+}
+
+/** revealedPairs for the memcmp/strcmp table. */
+export function revealedMemcmps(parent: Buffer, own: Buffer): MemcmpPair[] {
+  const out: MemcmpPair[] = [];
+  const n = Math.floor(own.length / MEMCMP_SLOT_BYTES);
+  for (let i = 0; i < n; i++) {
+    if (!slotChanged(own, parent, i * MEMCMP_SLOT_BYTES, MEMCMP_SLOT_BYTES)) continue;
+    const p = readMemcmpSlot(own, i);
+    if (p !== undefined) out.push(p);
+  }
+  return out;
+}
+
+/**
+ * Runs an entry's input-to-state variants one at a time, depth first: a variant that kept nothing
+ * but made compares its parent did not (a length made to fit lets the reader get to the tag
+ * behind it) is followed by variants for those compares, up to CHAIN_DEPTH links. Each link
+ * alone adds no edge, which is why a coverage-guided loop never keeps it; together they reach
+ * the next record. Worth it where one run alone costs what a run in a batch does: a fork per
+ * input. `parent` holds the compares of the entry the variants were made from.
+ */
+export async function runChain(
+  first: readonly ChainStart[],
+  parent: RunTables,
+  budget: number,
+  ctx: ChainContext,
+): Promise<LoopEnd | undefined> {
+  const queue: Link[] = first.map((v) => ({
+    input: v.input,
+    depth: 1,
+    from: parent,
+    at: v.at ?? 0,
+    end: (v.at ?? 0) + (v.size ?? 0),
+  }));
+  const seen = new Set<string>(first.map((v) => v.input.toString('latin1')));
+  const runs = { count: 0 };
+  for (; runs.count < budget && queue.length > 0 && !ctx.stopped(); runs.count++) {
+    const link = queue.shift() as Link;
+    const kept = ctx.corpusSize();
+    const { ended, seen: news } = await runAlone(link.input, ctx, (own) =>
+      // A kept variant is an entry now, and its own study follows its compares.
+      ctx.corpusSize() !== kept || link.depth >= CHAIN_DEPTH ? undefined : revealed(link, own),
+    );
+    if (ended !== undefined) return ended;
+    if (news === undefined) continue;
+    const found = await followers(link, news, ctx, runs);
+    if (found.ended !== undefined) return found.ended;
+    const next = found.links.filter((l) => {
+      const key = l.input.toString('latin1');
+      if (seen.has(key)) return false;
+      seen.add(key);
+      return true;
+    });
+    // Depth first: the links of a chain run before the parent's remaining variants.
+    queue.unshift(...next);
+  }
+  return undefined;
+}
+
+/** What a link's run revealed: its compares, with copies of its tables when there are any. */
+interface Revealed {
+  pairs: CmpPair[];
+  strings: MemcmpPair[];
+  own: RunTables;
+}
+
+function revealed(link: Link, own: RunTables): Revealed | undefined {
+  const pairs = revealedPairs(link.from.cmp, own.cmp);
+  const strings =
+    own.memcmp !== undefined && link.from.memcmp !== undefined
+      ? revealedMemcmps(link.from.memcmp, own.memcmp)
+      : [];
+  if (pairs.length === 0 && strings.length === 0) return undefined;
+  return { pairs, strings, own: copyTables(own) };
+}
+
+/**
+ * The variants of a link for the compares its run revealed, none writing where it wrote: at the
+ * place colorization found for the last ones, then by input-to-state's own order.
+ */
+async function followers(
+  link: Link,
+  { pairs, strings, own }: Revealed,
+  ctx: ChainContext,
+  runs: { count: number },
+): Promise<{ ended: LoopEnd | undefined; links: Link[] }> {
+  const base = { depth: link.depth + 1, from: own };
+  const links: Link[] = memcmpVariants(link.input, strings, CHAIN_FANOUT / 2).map((input) => ({
+    ...base,
+    input,
+    at: 0,
+    end: 0,
+  }));
+  const pinned = await pinnedVariants(link.input, pairs.slice(0, PINNED_PAIRS), ctx, runs);
+  if (pinned.ended !== undefined) return { ended: pinned.ended, links };
+  const overlaps = (v: I2sVariant): boolean =>
+    v.site.at < link.end && v.site.at + Math.max(v.site.size, 1) > link.at;
+  const sites = inputToStateSites(link.input, pairs, 4 * CHAIN_FANOUT, true);
+  for (const v of [...pinned.variants, ...sites].filter((x) => !overlaps(x))) {
+    if (links.length >= CHAIN_FANOUT) break;
+    links.push({ ...base, input: v.input, at: v.site.at, end: v.site.at + v.site.size });
+  }
+  return { ended: undefined, links };
+}

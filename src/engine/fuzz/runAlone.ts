@@ -1,0 +1,78 @@
+// One run with the operand tables to itself: the compares an input makes, and nothing older.
+import { CMP_SLOT_BYTES } from './cmpTable';
+import type { LoopEnd } from './loop';
+import { MEMCMP_SLOT_BYTES } from './memcmpTable';
+
+/** What a run alone needs of the loop. */
+export interface AloneContext {
+  run(inputs: Buffer[]): Promise<LoopEnd | undefined>;
+  /** The live operand tables: cleared around the run, the rest put back after it. */
+  table(): Buffer;
+  memcmpTable: (() => Buffer) | undefined;
+}
+
+/** The compares one run made (with unequal operands), and nothing older. */
+export interface RunTables {
+  cmp: Buffer;
+  memcmp: Buffer | undefined;
+}
+
+/** Where the older operands wait during a run alone; reused, as every run would copy them. */
+const saved = { cmp: Buffer.alloc(0), memcmp: Buffer.alloc(0) };
+
+function keep(live: Buffer, slot: 'cmp' | 'memcmp'): Buffer {
+  if (saved[slot].length !== live.length) saved[slot] = Buffer.alloc(live.length);
+  live.copy(saved[slot]);
+  return saved[slot];
+}
+
+/** A copy of a run's own tables, for use after the next run. */
+export function copyTables(own: RunTables): RunTables {
+  return {
+    cmp: Buffer.from(own.cmp),
+    memcmp: own.memcmp !== undefined ? Buffer.from(own.memcmp) : undefined,
+  };
+}
+
+/**
+ * Runs one input with the operand tables cleared, so that what they hold afterwards is its own,
+ * and hands them to `inspect` (live: copy what must outlast the call, see copyTables); then puts
+ * the older operands back in the slots the run left empty (the mutator draws on them).
+ */
+export async function runAlone<T>(
+  input: Buffer,
+  ctx: AloneContext,
+  inspect: (own: RunTables) => T,
+): Promise<{ ended: LoopEnd | undefined; seen: T }> {
+  const table = ctx.table();
+  const mem = ctx.memcmpTable?.();
+  const old = keep(table, 'cmp');
+  const oldMem = mem !== undefined ? keep(mem, 'memcmp') : undefined;
+  table.fill(0);
+  mem?.fill(0);
+  const ended = await ctx.run([input]);
+  const seen = inspect({ cmp: table, memcmp: mem });
+  restoreEmpty(table, old, CMP_SLOT_BYTES, 16);
+  if (mem !== undefined && oldMem !== undefined) restoreEmpty(mem, oldMem, MEMCMP_SLOT_BYTES, 0);
+  return { ended, seen };
+}
+
+/** Copies `old` slots back where `live` is empty (its u32 at `sizeAt` is 0) and `old` is not. */
+function restoreEmpty(live: Buffer, old: Buffer, bytes: number, sizeAt: number): void {
+  const n = Math.floor(live.length / bytes);
+  const aligned = live.byteOffset % 4 === 0 && old.byteOffset % 4 === 0;
+  const words = aligned
+    ? new Uint32Array(live.buffer, live.byteOffset, n * (bytes / 4))
+    : undefined;
+  const oldWords = aligned
+    ? new Uint32Array(old.buffer, old.byteOffset, n * (bytes / 4))
+    : undefined;
+  for (let i = 0; i < n; i++) {
+    const off = i * bytes;
+    const k = (off + sizeAt) / 4;
+    const liveSize = words !== undefined ? words[k] : live.readUInt32LE(off + sizeAt);
+    if (liveSize !== 0) continue;
+    const oldSize = oldWords !== undefined ? oldWords[k] : old.readUInt32LE(off + sizeAt);
+    if (oldSize !== 0) old.copy(live, off, off, off + bytes);
+  }
+}

@@ -1,0 +1,114 @@
+// Chained input-to-state: a length made to fit, then the tag behind it, with no edge in between.
+import assert from 'node:assert/strict';
+import { test } from 'node:test';
+import { CMP_SLOT_BYTES, FWB_CMP_CONST } from '../../../src/engine/fuzz/cmpTable';
+import { revealedPairs } from '../../../src/engine/fuzz/i2sChain';
+import { FuzzLoop, type LoopEnd, type LoopExecutor } from '../../../src/engine/fuzz/loop';
+import { createRng } from '../../../src/engine/fuzz/rng';
+import type { BatchOptions, BatchResult } from '../../../src/engine/native/types';
+import { runDepthBatch } from '../../helpers/depthTarget';
+import { cmpTableOf } from './fakeCmpTarget';
+
+const RUNS = 400;
+const TAG = 0xbeefn;
+
+/**
+ * `len = data[0]; if (len > size - 1) return; if (le16(data + 1) != TAG) return; crash;` where
+ * both returns leave the same edges: fixing the length alone adds no coverage.
+ */
+class ChunkTarget implements LoopExecutor {
+  readonly acc = Buffer.alloc(4);
+  readonly table = cmpTableOf({});
+  execs = 0;
+
+  private record(slot: number, a: bigint, b: bigint, size: number, flags: number): void {
+    if (a === b) return;
+    const off = slot * CMP_SLOT_BYTES;
+    this.table.writeBigUInt64LE(a, off);
+    this.table.writeBigUInt64LE(b, off + 8);
+    this.table.writeUInt32LE(size, off + 16);
+    this.table.writeUInt32LE(flags, off + 20);
+  }
+
+  private depth(d: Buffer): number {
+    if (d.length < 1) return 0;
+    const len = d[0] ?? 0;
+    const rem = d.length - 1;
+    this.record(2, BigInt(rem), BigInt(len), 8, 0);
+    if (len > rem || len < 2) return 1;
+    const tag = BigInt(d.readUInt16LE(1));
+    this.record(5, TAG, tag, 2, FWB_CMP_CONST);
+    return tag === TAG ? 2 : 1;
+  }
+
+  runBatch(inputs: Buffer[], opts?: BatchOptions): Promise<BatchResult> {
+    const res = runDepthBatch(inputs, opts, (d) => this.depth(d), 2, this.acc);
+    this.execs += res.execs;
+    return Promise.resolve(res);
+  }
+
+  coverage(): Buffer {
+    return this.acc;
+  }
+
+  cmpTable(): Buffer {
+    return this.table;
+  }
+}
+
+async function fuzz(chainI2s: boolean, seed: number): Promise<{ end: LoopEnd; execs: number }> {
+  const target = new ChunkTarget();
+  const loop = new FuzzLoop(
+    target,
+    {
+      rng: createRng(seed),
+      maxLen: 64,
+      dictionary: [],
+      cmpFeedback: true,
+      maxTotalTimeMs: 0,
+      maxRuns: RUNS,
+      batchTargetMs: 10,
+      chainI2s,
+    },
+    { onNew: () => undefined, onFinding: () => false },
+  );
+  // A length far past the end, over bytes that are not the tag.
+  const end = await loop.run([Buffer.from('f0a1a2a3a4a5a6a7a8a9', 'hex')]);
+  return { end, execs: target.execs };
+}
+
+for (const seed of [1, 2, 3]) {
+  test(`a chain fixes the length, then the tag it reveals (seed ${seed})`, async () => {
+    const { end, execs } = await fuzz(true, seed);
+    assert.equal(end, 'finding', `${execs} runs`);
+  });
+}
+
+test('without chains the same runs do not get past the length', async () => {
+  const { end } = await fuzz(false, 1);
+  assert.equal(end, 'runs');
+});
+
+test('revealed pairs: new compares and new instances, not the same compare with one new operand', () => {
+  const parent = cmpTableOf({
+    1: { a: 0x54n, b: 0x10n, size: 4, flags: FWB_CMP_CONST },
+    2: { a: 9n, b: 0xf0n, size: 8 },
+    3: { a: 0x55n, b: 0x20n, size: 4, flags: FWB_CMP_CONST },
+  });
+  const own = cmpTableOf({
+    // the same constant compare with the input's operand changed: another field was reached
+    1: { a: 0x54n, b: 0x11n, size: 4, flags: FWB_CMP_CONST },
+    // a variable compare with only the bound changed (the input grew): nothing new
+    2: { a: 17n, b: 0xf0n, size: 8 },
+    // unchanged
+    3: { a: 0x55n, b: 0x20n, size: 4, flags: FWB_CMP_CONST },
+    // never made by the parent
+    4: { a: 0xbeefn, b: 0xa1a2n, size: 2, flags: FWB_CMP_CONST },
+  });
+  assert.deepEqual(
+    revealedPairs(parent, own)
+      .map((p) => p.slot)
+      .sort(),
+    [1, 4],
+  );
+});
