@@ -135,3 +135,10 @@ test('nonZeroBytes counts the set bytes of a map, at any offset and length', () 
   }
   assert.equal(nonZeroBytes(Buffer.alloc(0)), 0);
 });
+
+test("a slot's flags word holds the flags below bit 8 and the compare's order above", () => {
+  const t = cmpTableOf({ 2: { a: 9n, b: 3n, size: 4, flags: FWB_CMP_CONST | (37 << 8) } });
+  const [p] = readCmpTable(t);
+  assert.equal(p?.flags, FWB_CMP_CONST);
+  assert.equal(p?.order, 37);
+});
