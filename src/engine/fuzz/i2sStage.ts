@@ -15,6 +15,11 @@ import { copyTables, runAlone } from './runAlone';
 
 /** The last compares of an entry whose place is looked for (colorize.ts) when it is ambiguous. */
 const PINNED_PAIRS = 4;
+/**
+ * Variants of an entry's last compares that start chains (see runChain); a round trip each, so
+ * the entry's other variants run in one batch.
+ */
+const CHAIN_HEAD = 24;
 /** Input-to-state variants tried per corpus entry. */
 const I2S_VARIANTS = 128;
 /**
@@ -102,11 +107,11 @@ export class InputToStateStage {
         ? await pinnedVariants(input, pairs.slice(0, PINNED_PAIRS), ctx, { count: 0 })
         : undefined;
     if (pinned?.ended !== undefined) return pinned.ended;
-    const variants = [
-      ...(pinned?.variants ?? []),
-      ...strings.map((v) => ({ input: v, site: undefined })),
-      ...inputToStateSites(input, pairs, limit - strings.length, own !== undefined),
-    ];
+    const i2s = inputToStateSites(input, pairs, limit - strings.length, own !== undefined);
+    // With chains, the variants for the last compares run alone and chain; the rest in a batch.
+    const head =
+      own !== undefined ? [...(pinned?.variants ?? []), ...i2s.splice(0, CHAIN_HEAD)] : [];
+    const variants = [...head, ...strings.map((v) => ({ input: v, site: undefined })), ...i2s];
     if (variants.length === 0 || ctx.stopped()) return undefined;
     for (const v of variants) {
       const mine = v.site !== undefined && isComputed(v.site) ? [v.site] : [];
@@ -117,8 +122,10 @@ export class InputToStateStage {
       if (own === undefined || ctx.chainBudget === undefined) {
         return ctx.run(variants.map((v) => v.input));
       }
-      const first = variants.map((v) => ({ input: v.input, at: v.site?.at, size: v.site?.size }));
-      return runChain(first, own, ctx.budget(ctx.chainBudget), ctx);
+      const first = head.map((v) => ({ input: v.input, at: v.site.at, size: v.site.size }));
+      const chained = await runChain(first, own, ctx.budget(ctx.chainBudget), ctx);
+      if (chained !== undefined || ctx.stopped()) return chained;
+      return ctx.run(variants.slice(head.length).map((v) => v.input));
     }
     const mutants = ctx.mutants(input, ctx.budget(FIX_MUTANTS));
     for (const m of mutants) this.fixes.set(m, inherited);

@@ -52,16 +52,16 @@ const BATCH_PARENTS = 32;
 /** Dictionary tokens one in-target batch carries (the runtime's limit is 1024). */
 const BATCH_TOKENS = 1024;
 /**
- * Runs the input-to-state variants of one new entry may take with chains (LoopOptions.chainI2s):
- * about three times what a batch of its variants alone is.
+ * Runs alone the input-to-state chains of one new entry may take (LoopOptions.chainI2s): its head
+ * variants and what they reveal, several links deep.
  */
-const CHAIN_BUDGET = 384;
+const CHAIN_BUDGET = 160;
 /**
  * Chains take at most this share of the runs: each of their runs is a round trip of its own,
  * about twice the time of a run in a batch, and a target whose corpus keeps growing (register
  * sequences) would spend most of its time in them. Past it, entries get batched variants.
  */
-const CHAIN_SHARE = 0.3;
+const CHAIN_SHARE = 0.5;
 /** Largest batch: an in-target batch runs a million trivial inputs in a second. */
 const MAX_BATCH = 1 << 20;
 /** Largest batch of inputs made here and handed over one by one. */
