@@ -191,6 +191,7 @@ public:
          InstanceMethod<&Executor::Coverage>("coverage"),
          InstanceMethod<&Executor::CmpTable>("cmpTable"),
          InstanceMethod<&Executor::MemcmpTable>("memcmpTable"),
+         InstanceMethod<&Executor::RecordEqualCompares>("recordEqualCompares"),
          InstanceMethod<&Executor::Modules>("modules"), InstanceMethod<&Executor::Stop>("stop")});
   }
 
@@ -380,6 +381,13 @@ private:
   }
   Napi::Value MemcmpTable(const Napi::CallbackInfo &info) {
     return View(info.Env(), shm_, shm_->memcmpTable(), shm_->memcmpBytes());
+  }
+  // Between runs only (the child reads the flag during one); a no-op when cmp is off.
+  Napi::Value RecordEqualCompares(const Napi::CallbackInfo &info) {
+    fwb_shm *h = shm_->header();
+    if (h->cmp_enabled != 0)
+      h->cmp_enabled = info[0].ToBoolean().Value() ? FWB_CMP_EQUAL_TOO : 1;
+    return info.Env().Undefined();
   }
   Napi::Value Modules(const Napi::CallbackInfo &info) {
     return modulesToJs(info.Env(), shm_->modules());

@@ -87,6 +87,10 @@ struct fwb_cmp_slot {
 /* flags >> FWB_CMP_ORDER_SHIFT counts the compares recorded in the input so far (mod 2^24), so the
  * engine can tell the last compares before a parser gave up from the ones it passed. */
 #define FWB_CMP_ORDER_SHIFT 8u
+/* cmp_enabled value that also records a compare of equal operands into a slot still empty: the
+ * engine clears the table for such a run, and a field equal to what the parser rejects (a length
+ * of 0) is where the input stopped. */
+#define FWB_CMP_EQUAL_TOO 2u
 
 struct fwb_memcmp_slot {
   uint32_t len1, len2; /* bytes stored, at most FWB_MEMCMP_MAX each */
@@ -125,7 +129,7 @@ struct fwb_shm {
   /* comparison operands (trace-cmp); recorded only while cmp_enabled is non-zero */
   uint64_t cmp_offset;    /* struct fwb_cmp_slot[FWB_CMP_SLOTS] */
   uint64_t memcmp_offset; /* struct fwb_memcmp_slot[FWB_MEMCMP_SLOTS] */
-  uint32_t cmp_enabled;   /* engine */
+  uint32_t cmp_enabled;   /* engine: 0 off, 1 on, FWB_CMP_EQUAL_TOO on with equal operands */
   uint32_t gcc_mode;      /* runtime: 1 when trace-pc (gcc) callbacks were seen */
 
   /* result of the current execution, written by the child before it reports DONE */

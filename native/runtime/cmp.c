@@ -29,10 +29,14 @@ static inline uint32_t slot_of(uintptr_t pc, uint32_t slots) {
 
 FWB_NO_SANITIZE static inline void record(uintptr_t pc, uint64_t arg1, uint64_t arg2, uint32_t size,
                                           uint32_t flags) {
-  /* Equal operands teach the mutator nothing and would overwrite a useful unequal pair. */
-  if (!*cmp_enabled || arg1 == arg2)
+  /* Equal operands teach the mutator little and would overwrite a useful unequal pair; the
+   * engine asks for them in a cleared table only (FWB_CMP_EQUAL_TOO). */
+  uint32_t enabled = *cmp_enabled;
+  if (!enabled || (arg1 == arg2 && enabled != FWB_CMP_EQUAL_TOO))
     return;
   struct fwb_cmp_slot *s = &cmp_slots[slot_of(pc, FWB_CMP_SLOTS)];
+  if (arg1 == arg2 && s->size != 0)
+    return;
   s->arg1 = arg1;
   s->arg2 = arg2;
   s->size = size;

@@ -20,22 +20,25 @@ export interface Ambiguity {
 }
 
 /**
- * The width, operand and byte order under which `pair`'s operand occurs at the most places in
- * `input`, when that is more than AMBIGUOUS: inserted fills and repeated records hold a field's
- * bytes many times over.
+ * The operand and byte order under which `pair`'s operand occurs at the most places in `input`,
+ * at the widest width where it occurs at all, when that is more than AMBIGUOUS places: inserted
+ * fills and repeated records hold a field's bytes many times over. Narrower widths are not
+ * counted past a wider one that is found: a 4-byte 0 at one place is that place, not one of the
+ * dozens of zero bytes (marking those would break every other field).
  */
 export function ambiguity(input: Buffer, pair: CmpPair): Ambiguity | undefined {
-  let best: Ambiguity | undefined;
   for (const size of widths(pair)) {
+    let best: Ambiguity | undefined;
     for (const fromA of [false, true]) {
       for (const le of size === 1 ? [true] : [true, false]) {
         const from = fromA ? pair.a : pair.b;
         const at = sites(input, intBytes(from, size, le), COLOR_SITES, true);
-        if (at.length > (best?.at.length ?? AMBIGUOUS)) best = { pair, size, le, fromA, at };
+        if (at.length > (best?.at.length ?? 0)) best = { pair, size, le, fromA, at };
       }
     }
+    if (best !== undefined) return best.at.length > AMBIGUOUS ? best : undefined;
   }
-  return best;
+  return undefined;
 }
 
 /** `input` with each place of `amb` marked apart from the others: its first byte xor (index+1). */
@@ -49,17 +52,25 @@ export function colored(input: Buffer, amb: Ambiguity): Buffer {
 
 /**
  * The place the target read, from the compare's operands in the run of the colored input: the
- * one place whose marked bytes are the operand now. Undefined when the colored run did not make
- * the compare, or the operand matches no place or several.
+ * one place whose marked bytes are the operand now, in the byte order that matches (a value
+ * like 0 or a fill reads the same both ways before it is marked). Undefined when the colored run
+ * did not make the compare, or the operand matches no place or several.
  */
 export function readPlace(
   coloredInput: Buffer,
   amb: Ambiguity,
   after: CmpPair | undefined,
-): number | undefined {
+): { at: number; le: boolean } | undefined {
   if (after === undefined) return undefined;
-  const bytes = intBytes(amb.fromA ? after.a : after.b, amb.size, amb.le);
-  const hits = amb.at.filter((at) => coloredInput.subarray(at, at + amb.size).equals(bytes));
+  const value = amb.fromA ? after.a : after.b;
+  const hits: { at: number; le: boolean }[] = [];
+  for (const le of amb.size === 1 ? [true] : [amb.le, !amb.le]) {
+    const bytes = intBytes(value, amb.size, le);
+    for (const at of amb.at) {
+      if (coloredInput.subarray(at, at + amb.size).equals(bytes)) hits.push({ at, le });
+    }
+    if (hits.length > 0) break;
+  }
   return hits.length === 1 ? hits[0] : undefined;
 }
 
@@ -82,10 +93,10 @@ export async function pinnedVariants(
     const { ended, seen } = await runAlone(probe, ctx, (own) => readSlot(own.cmp, pair.slot));
     runs.count++;
     if (ended !== undefined) return { ended, variants };
-    const at = readPlace(probe, amb, seen);
-    if (at === undefined) continue;
+    const place = readPlace(probe, amb, seen);
+    if (place === undefined) continue;
     const to = amb.fromA ? pair.b : pair.a;
-    variants.push(...variantsAt(input, pair, { at, size: amb.size, le: amb.le, to }));
+    variants.push(...variantsAt(input, pair, { ...place, size: amb.size, to }));
   }
   return { ended: undefined, variants };
 }

@@ -1,10 +1,10 @@
 // Chained input-to-state: a variant that reaches compares its parent did not gets variants of its own.
 import { CMP_SLOT_BYTES, FWB_CMP_CONST, readSlot, type CmpPair } from './cmpTable';
 import { pinnedVariants } from './colorize';
-import { inputToStateSites, latestFirst, type I2sVariant } from './inputToState';
+import { inputToStateSites, latestFirst, worthVarying, type I2sVariant } from './inputToState';
 import type { LoopEnd } from './loop';
 import { MEMCMP_SLOT_BYTES, memcmpVariants, readMemcmpSlot, type MemcmpPair } from './memcmpTable';
-import { copyTables, runAlone, type RunTables } from './runAlone';
+import { copyTables, runAlone, type AloneContext, type RunTables } from './runAlone';
 
 /**
  * How many compares deep a chain goes. A record of a format takes up to four: the input grown to
@@ -17,11 +17,7 @@ export const CHAIN_FANOUT = 16;
 export const PINNED_PAIRS = 2;
 
 /** What a chain needs of the loop; a subset of the input-to-state stage's context. */
-export interface ChainContext {
-  run(inputs: Buffer[]): Promise<LoopEnd | undefined>;
-  /** The live operand tables; a chain clears them around its own runs and puts back the rest. */
-  table(): Buffer;
-  memcmpTable: (() => Buffer) | undefined;
+export interface ChainContext extends AloneContext {
   stopped(): boolean;
   /** Entries in the corpus: a run that added one was kept, and that entry is studied itself. */
   corpusSize(): number;
@@ -162,7 +158,8 @@ async function followers(
     at: 0,
     end: 0,
   }));
-  const pinned = await pinnedVariants(link.input, pairs.slice(0, PINNED_PAIRS), ctx, runs);
+  const last = worthVarying(pairs, true).slice(0, PINNED_PAIRS);
+  const pinned = await pinnedVariants(link.input, last, ctx, runs);
   if (pinned.ended !== undefined) return { ended: pinned.ended, links };
   const overlaps = (v: I2sVariant): boolean =>
     v.site.at < link.end && v.site.at + Math.max(v.site.size, 1) > link.at;

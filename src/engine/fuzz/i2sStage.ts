@@ -6,6 +6,7 @@ import {
   inputToStateSites,
   latestFirst,
   pairsAfterRun,
+  worthVarying,
   refixSite,
   type I2sSite,
 } from './inputToState';
@@ -45,6 +46,8 @@ export interface I2sContext {
   table(): Buffer;
   /** The live memcmp/strcmp operand table, when recorded. */
   memcmpTable: (() => Buffer) | undefined;
+  /** Records compares of equal operands too, for runs alone (see runAlone). */
+  recordEqual: ((on: boolean) => void) | undefined;
   /** At most this many of n runs are left. */
   budget(n: number): number;
   /** The loop should end (time, runs, stop). */
@@ -104,7 +107,9 @@ export class InputToStateStage {
     // Where the last compares read a value the input holds many times, their place first.
     const pinned =
       own !== undefined
-        ? await pinnedVariants(input, pairs.slice(0, PINNED_PAIRS), ctx, { count: 0 })
+        ? await pinnedVariants(input, worthVarying(pairs, true).slice(0, PINNED_PAIRS), ctx, {
+            count: 0,
+          })
         : undefined;
     if (pinned?.ended !== undefined) return pinned.ended;
     const i2s = inputToStateSites(input, pairs, limit - strings.length, own !== undefined);

@@ -94,9 +94,9 @@ export function inputToStateSites(
   limit: number,
   lead = false,
 ): I2sVariant[] {
-  const perPair = pairs
-    .filter((p) => !(isTrivial(p.a, p.size) && isTrivial(p.b, p.size)))
-    .map((p, i) => pairVariants(input, p, lead ? (i === 0 ? 'lead' : 'next') : 'plain'));
+  const perPair = worthVarying(pairs, lead).map((p, i) =>
+    pairVariants(input, p, lead ? (i === 0 ? 'lead' : 'next') : 'plain'),
+  );
   const out: I2sVariant[] = [];
   const seen = new Set<string>([input.toString('latin1')]);
   const both = combined(input, perPair);
@@ -180,6 +180,7 @@ function pairVariants(input: Buffer, p: CmpPair, kind: 'plain' | 'lead' | 'next'
   const longer: I2sVariant[] = [];
   const below: I2sVariant[] = [];
   const constant = (p.flags & FWB_CMP_CONST) !== 0;
+  if (p.a === p.b) return equalVariants(input, p);
   const deltas = constant ? DELTAS : COMPUTED_DELTAS;
   const passes = kind === 'lead' ? [deltas.slice(0, 1), deltas.slice(1)] : [deltas];
   const maxSites = kind === 'lead' ? LEAD_SITES : MAX_SITES;
@@ -239,16 +240,51 @@ export function variantsAt(
   const constant = (p.flags & FWB_CMP_CONST) !== 0;
   const out: I2sVariant[] = [];
   const site = { slot: p.slot, at, size, le, constant };
-  for (const d of constant ? DELTAS : COMPUTED_DELTAS) {
+  const equal = p.a === p.b;
+  for (const d of equal ? NEARBY : constant ? DELTAS : COMPUTED_DELTAS) {
     const v = Buffer.from(input);
     intBytes(to + d, size, le).copy(v, at);
     out.push({ input: v, site });
     const value = (to + d) & ((1n << BigInt(size * 8)) - 1n);
-    if (d === 0n && value > 0n && value <= GROW_UP_TO) {
+    if ((d === 0n || equal) && value > 0n && value <= GROW_UP_TO) {
       out.push({ input: grown(v, Number(value)), site });
     }
   }
   return out;
+}
+
+/** Nearby values (see NEARBY) at the first sites of an equal pair's value, widest first. */
+function equalVariants(input: Buffer, p: CmpPair): I2sVariant[] {
+  const out: I2sVariant[] = [];
+  for (const size of widths(p)) {
+    for (const le of size === 1 ? [true] : [true, false]) {
+      for (const at of sites(input, intBytes(p.a, size, le), EQUAL_SITES, true)) {
+        out.push(...variantsAt(input, p, { at, size, le, to: p.a }));
+      }
+    }
+  }
+  return out;
+}
+/** Sites of an equal pair's value tried without colorization (a 0 is everywhere). */
+const EQUAL_SITES = 2;
+
+/**
+ * A compare of equal operands among an input's last ones (recorded for runs alone, see
+ * runAlone): the field equals what the parser rejects (`len == 0`). Its value is the one to
+ * move away from, to these nearby values, each also with the input grown by it (a length and
+ * the bytes it promises; a multiple of 2, 3 or 4 for records of pairs, triples or words).
+ */
+const NEARBY = [1n, 2n, 3n, 4n, 6n, 8n, 12n, 16n];
+/** Of an input's last compares (latest first), how many may be equal ones worth varying. */
+export const EQUAL_LEAD = 4;
+
+/** The pairs input-to-state varies: unequal non-trivial ones, and equal ones among the last. */
+export function worthVarying(pairs: readonly CmpPair[], lead: boolean): CmpPair[] {
+  return pairs.filter(
+    (p, i) =>
+      (lead && i < EQUAL_LEAD && p.a === p.b) ||
+      (p.a !== p.b && !(isTrivial(p.a, p.size) && isTrivial(p.b, p.size))),
+  );
 }
 
 /**

@@ -17,6 +17,8 @@ export interface LoopExecutor {
   cmpTable?(): Buffer;
   /** The memcmp/strcmp operand slots (struct fwb_memcmp_slot[]); used with cmpFeedback too. */
   memcmpTable?(): Buffer;
+  /** Between runs: record compares of equal operands too, into empty slots (chains use it). */
+  recordEqualCompares?(on: boolean): void;
   /**
    * Runs mutants the target makes itself (persistent mode); findings carry their input. Without
    * it the loop makes every mutant here and hands it over.
@@ -388,6 +390,7 @@ export class FuzzLoop {
       run: (inputs) => this.runInputs(inputs, false),
       table,
       memcmpTable: this.memcmp?.table,
+      recordEqual: this.exec.recordEqualCompares?.bind(this.exec),
       budget: (n) => this.remainingRuns(n),
       stopped: () => this.limitReached() !== undefined,
       corpusSize: () => this.corpus.size,

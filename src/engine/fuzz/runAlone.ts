@@ -9,6 +9,8 @@ export interface AloneContext {
   /** The live operand tables: cleared around the run, the rest put back after it. */
   table(): Buffer;
   memcmpTable: (() => Buffer) | undefined;
+  /** Asks the target to record compares of equal operands too (see recordEqualCompares). */
+  recordEqual: ((on: boolean) => void) | undefined;
 }
 
 /** The compares one run made (with unequal operands), and nothing older. */
@@ -50,11 +52,30 @@ export async function runAlone<T>(
   const oldMem = mem !== undefined ? keep(mem, 'memcmp') : undefined;
   table.fill(0);
   mem?.fill(0);
-  const ended = await ctx.run([input]);
+  ctx.recordEqual?.(true);
+  let ended: LoopEnd | undefined;
+  try {
+    ended = await ctx.run([input]);
+  } finally {
+    ctx.recordEqual?.(false);
+  }
   const seen = inspect({ cmp: table, memcmp: mem });
+  dropEqual(table);
   restoreEmpty(table, old, CMP_SLOT_BYTES, 16);
   if (mem !== undefined && oldMem !== undefined) restoreEmpty(mem, oldMem, MEMCMP_SLOT_BYTES, 0);
   return { ended, seen };
+}
+
+/** Empties the slots of equal operands: the mutator, which draws on the table, wants others. */
+function dropEqual(table: Buffer): void {
+  const n = Math.floor(table.length / CMP_SLOT_BYTES);
+  for (let i = 0; i < n; i++) {
+    const off = i * CMP_SLOT_BYTES;
+    if (table.readUInt32LE(off + 16) === 0) continue;
+    if (table.compare(table, off, off + 8, off + 8, off + 16) === 0) {
+      table.fill(0, off, off + CMP_SLOT_BYTES);
+    }
+  }
 }
 
 /** Copies `old` slots back where `live` is empty (its u32 at `sizeAt` is 0) and `old` is not. */

@@ -154,6 +154,11 @@ export interface NativeExecutor {
    * the sanitizers' weak hooks while cmp is on. Like cmpTable, not cleared between inputs.
    */
   memcmpTable(): Buffer;
+  /**
+   * Between runs: also record compares of equal operands, into slots still empty (the caller
+   * clears the table first). Off again with false. No effect when cmp is off.
+   */
+  recordEqualCompares(on: boolean): void;
   modules(): ModuleInfo[];
   /**
    * Kills the target and ends the native thread; an input still running and calls queued

@@ -39,7 +39,10 @@ test('the colored run tells which place the target read', () => {
   // The target compared the field at 24 (a palindrome: little-endian is tried first).
   assert.equal(amb.le, true);
   const read = BigInt(probe.readUInt32LE(24));
-  assert.equal(readPlace(probe, amb, { ...p, b: read }), 24);
+  assert.deepEqual(readPlace(probe, amb, { ...p, b: read }), { at: 24, le: true });
+  // Read big-endian, the same place is found, with its byte order.
+  const readBe = BigInt(probe.readUInt32BE(24));
+  assert.deepEqual(readPlace(probe, amb, { ...p, b: readBe }), { at: 24, le: false });
 });
 
 test('no place is named when the colored run did not make the compare or read elsewhere', () => {

@@ -220,3 +220,15 @@ test('for chains the last compare goes first, exact at its sites apart, and the 
   const grownBy = lead.find((v) => v.site.slot === 2 && v.site.size === 0);
   assert.equal(grownBy?.input.length, input.length + 0xbb - 0x50);
 });
+
+test('for chains an equal compare among the last ones moves its field to nearby values', () => {
+  // `if (len == 0) return -1;` with a big-endian length of 0 at 1: recorded equal, last.
+  const input = Buffer.from('aa00000000bb', 'hex');
+  const rejected = { ...pair(0n, 0n, 4), order: 5, slot: 3 };
+  const out = inputToStateSites(input, [rejected], 64, true).map((v) => hex(v.input));
+  // A length of 3 with 3 bytes more for it to hold, and 3 alone.
+  assert.ok(out.includes('aa00000003bb'), out.join(' '));
+  assert.ok(out.includes('aa00000003bbaa0000'), out.join(' '));
+  // Plain input-to-state skips equal (and trivial) pairs.
+  assert.deepEqual(inputToStateSites(input, [rejected], 64), []);
+});
