@@ -1,7 +1,7 @@
 // The input-to-state stage of a new corpus entry, with checksum fix-ups for entries that need them.
 import { CMP_SLOT_BYTES, readCmpTable, readSlot } from './cmpTable';
 import { pinnedVariants } from './colorize';
-import { runChain } from './i2sChain';
+import { runChain, type ChainContext } from './i2sChain';
 import {
   inputToStateSites,
   latestFirst,
@@ -38,24 +38,15 @@ const FIX_MUTANTS = 64;
 /** Places a recomputed value is tried at besides the remembered one (a record further on). */
 const FIX_SEARCH = 4;
 
-/** What the stage needs of the loop. */
-export interface I2sContext {
-  /** Runs inputs with feedback, as the loop's batches do; a defined result ends the loop. */
-  run(inputs: Buffer[]): Promise<LoopEnd | undefined>;
-  /** The live integer operand table. */
-  table(): Buffer;
-  /** The live memcmp/strcmp operand table, when recorded. */
-  memcmpTable: (() => Buffer) | undefined;
-  /** Records compares of equal operands too, for runs alone (see runAlone). */
-  recordEqual: ((on: boolean) => void) | undefined;
+/**
+ * What the stage needs of the loop: a chain's context (runs, the live operand tables, stop and
+ * corpus size), and more.
+ */
+export interface I2sContext extends ChainContext {
   /** At most this many of n runs are left. */
   budget(n: number): number;
-  /** The loop should end (time, runs, stop). */
-  stopped(): boolean;
   /** Havoc mutants of an input, as the loop's batches make them. */
   mutants(input: Buffer, n: number): Buffer[];
-  /** Entries in the corpus (a run that added one kept its input). */
-  corpusSize(): number;
   /**
    * Runs the variants may take in all, chains included (see runChain), when they run one at a
    * time; undefined runs them as one batch.

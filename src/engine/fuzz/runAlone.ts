@@ -60,40 +60,30 @@ export async function runAlone<T>(
     ctx.recordEqual?.(false);
   }
   const seen = inspect({ cmp: table, memcmp: mem });
-  dropEqual(table);
-  restoreEmpty(table, old, CMP_SLOT_BYTES, 16);
-  if (mem !== undefined && oldMem !== undefined) restoreEmpty(mem, oldMem, MEMCMP_SLOT_BYTES, 0);
+  // Equal operands go too: the mutator, which draws on the table, wants unequal ones.
+  restore(table, old, CMP_SLOT_BYTES, 16, true);
+  if (mem !== undefined && oldMem !== undefined) restore(mem, oldMem, MEMCMP_SLOT_BYTES, 0, false);
   return { ended, seen };
 }
 
-/** Empties the slots of equal operands: the mutator, which draws on the table, wants others. */
-function dropEqual(table: Buffer): void {
-  const n = Math.floor(table.length / CMP_SLOT_BYTES);
-  for (let i = 0; i < n; i++) {
-    const off = i * CMP_SLOT_BYTES;
-    if (table.readUInt32LE(off + 16) === 0) continue;
-    if (table.compare(table, off, off + 8, off + 8, off + 16) === 0) {
-      table.fill(0, off, off + CMP_SLOT_BYTES);
-    }
-  }
-}
-
-/** Copies `old` slots back where `live` is empty (its u32 at `sizeAt` is 0) and `old` is not. */
-function restoreEmpty(live: Buffer, old: Buffer, bytes: number, sizeAt: number): void {
+/**
+ * Puts `old` slots back where `live` is empty (its u32 at `sizeAt` is 0) or, with `equalToo`,
+ * holds equal operands (its first two u64s); such a slot stays empty if `old` was.
+ */
+function restore(
+  live: Buffer,
+  old: Buffer,
+  bytes: number,
+  sizeAt: number,
+  equalToo: boolean,
+): void {
   const n = Math.floor(live.length / bytes);
-  const aligned = live.byteOffset % 4 === 0 && old.byteOffset % 4 === 0;
-  const words = aligned
-    ? new Uint32Array(live.buffer, live.byteOffset, n * (bytes / 4))
-    : undefined;
-  const oldWords = aligned
-    ? new Uint32Array(old.buffer, old.byteOffset, n * (bytes / 4))
-    : undefined;
   for (let i = 0; i < n; i++) {
     const off = i * bytes;
-    const k = (off + sizeAt) / 4;
-    const liveSize = words !== undefined ? words[k] : live.readUInt32LE(off + sizeAt);
-    if (liveSize !== 0) continue;
-    const oldSize = oldWords !== undefined ? oldWords[k] : old.readUInt32LE(off + sizeAt);
-    if (oldSize !== 0) old.copy(live, off, off, off + bytes);
+    const empty = live.readUInt32LE(off + sizeAt) === 0;
+    if (!empty && !(equalToo && live.compare(live, off, off + 8, off + 8, off + 16) === 0))
+      continue;
+    if (old.readUInt32LE(off + sizeAt) !== 0) old.copy(live, off, off, off + bytes);
+    else if (!empty) live.fill(0, off, off + bytes);
   }
 }

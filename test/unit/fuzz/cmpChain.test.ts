@@ -1,13 +1,11 @@
 // Chained input-to-state: a length made to fit, then the tag behind it, with no edge in between.
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { CMP_SLOT_BYTES, FWB_CMP_CONST } from '../../../src/engine/fuzz/cmpTable';
+import { FWB_CMP_CONST } from '../../../src/engine/fuzz/cmpTable';
 import { revealedPairs } from '../../../src/engine/fuzz/i2sChain';
-import { FuzzLoop, type LoopEnd, type LoopExecutor } from '../../../src/engine/fuzz/loop';
+import { FuzzLoop, type LoopEnd } from '../../../src/engine/fuzz/loop';
 import { createRng } from '../../../src/engine/fuzz/rng';
-import type { BatchOptions, BatchResult } from '../../../src/engine/native/types';
-import { runDepthBatch } from '../../helpers/depthTarget';
-import { cmpTableOf } from './fakeCmpTarget';
+import { cmpTableOf, DepthCmpTarget } from './fakeCmpTarget';
 
 const RUNS = 400;
 const TAG = 0xbeefn;
@@ -16,43 +14,20 @@ const TAG = 0xbeefn;
  * `len = data[0]; if (len > size - 1) return; if (le16(data + 1) != TAG) return; crash;` where
  * both returns leave the same edges: fixing the length alone adds no coverage.
  */
-class ChunkTarget implements LoopExecutor {
-  readonly acc = Buffer.alloc(4);
-  readonly table = cmpTableOf({});
-  execs = 0;
-
-  private record(slot: number, a: bigint, b: bigint, size: number, flags: number): void {
-    if (a === b) return;
-    const off = slot * CMP_SLOT_BYTES;
-    this.table.writeBigUInt64LE(a, off);
-    this.table.writeBigUInt64LE(b, off + 8);
-    this.table.writeUInt32LE(size, off + 16);
-    this.table.writeUInt32LE(flags, off + 20);
+class ChunkTarget extends DepthCmpTarget {
+  constructor() {
+    super(2);
   }
 
-  private depth(d: Buffer): number {
+  protected depth(d: Buffer): number {
     if (d.length < 1) return 0;
     const len = d[0] ?? 0;
     const rem = d.length - 1;
-    this.record(2, BigInt(rem), BigInt(len), 8, 0);
+    this.record(2, { a: BigInt(rem), b: BigInt(len), size: 8 });
     if (len > rem || len < 2) return 1;
     const tag = BigInt(d.readUInt16LE(1));
-    this.record(5, TAG, tag, 2, FWB_CMP_CONST);
+    this.record(5, { a: TAG, b: tag, size: 2, flags: FWB_CMP_CONST });
     return tag === TAG ? 2 : 1;
-  }
-
-  runBatch(inputs: Buffer[], opts?: BatchOptions): Promise<BatchResult> {
-    const res = runDepthBatch(inputs, opts, (d) => this.depth(d), 2, this.acc);
-    this.execs += res.execs;
-    return Promise.resolve(res);
-  }
-
-  coverage(): Buffer {
-    return this.acc;
-  }
-
-  cmpTable(): Buffer {
-    return this.table;
   }
 }
 

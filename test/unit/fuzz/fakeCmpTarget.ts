@@ -33,31 +33,26 @@ export const MAGIC1 = 0xdeadbeefn;
 export const MAGIC2 = 0x1badf00dn;
 
 /**
- * `if (size >= 8 && le32(data) == MAGIC1 && le32(data + 4) == MAGIC2) crash;` with an edge per
- * stage. Each compare is recorded like __sanitizer_cov_trace_const_cmp4: constant first, and
- * only when the operands differ.
+ * A fake target that records compares in its table, as the native runtime does, and reaches a
+ * depth per input (see runDepthBatch); subclasses say how deep and where the crash is.
  */
-export class FakeCmpTarget implements LoopExecutor {
+export abstract class DepthCmpTarget implements LoopExecutor {
   readonly acc = Buffer.alloc(4);
   readonly table = cmpTableOf({});
   execs = 0;
 
-  private compare(slot: number, constant: bigint, v: bigint): boolean {
-    if (constant !== v)
-      writeSlot(this.table, slot, { a: constant, b: v, size: 4, flags: FWB_CMP_CONST });
-    return constant === v;
-  }
+  constructor(private readonly crashDepth: number) {}
 
-  /** Edges the input reaches; 3 means the crash. */
-  private depth(d: Buffer): number {
-    if (d.length < 8) return 0;
-    if (!this.compare(3, MAGIC1, BigInt(d.readUInt32LE(0)))) return 1;
-    if (!this.compare(11, MAGIC2, BigInt(d.readUInt32LE(4)))) return 2;
-    return 3;
+  /** Edges the input reaches; crashDepth means the crash. */
+  protected abstract depth(d: Buffer): number;
+
+  /** Records a compare as the runtime does: only when the operands differ. */
+  protected record(slot: number, s: Slot): void {
+    if (s.a !== s.b) writeSlot(this.table, slot, s);
   }
 
   runBatch(inputs: Buffer[], opts?: BatchOptions): Promise<BatchResult> {
-    const res = runDepthBatch(inputs, opts, (d) => this.depth(d), 3, this.acc);
+    const res = runDepthBatch(inputs, opts, (d) => this.depth(d), this.crashDepth, this.acc);
     this.execs += res.execs;
     return Promise.resolve(res);
   }
@@ -68,5 +63,28 @@ export class FakeCmpTarget implements LoopExecutor {
 
   cmpTable(): Buffer {
     return this.table;
+  }
+}
+
+/**
+ * `if (size >= 8 && le32(data) == MAGIC1 && le32(data + 4) == MAGIC2) crash;` with an edge per
+ * stage. Each compare is recorded like __sanitizer_cov_trace_const_cmp4: constant first, and
+ * only when the operands differ.
+ */
+export class FakeCmpTarget extends DepthCmpTarget {
+  constructor() {
+    super(3);
+  }
+
+  private compare(slot: number, constant: bigint, v: bigint): boolean {
+    this.record(slot, { a: constant, b: v, size: 4, flags: FWB_CMP_CONST });
+    return constant === v;
+  }
+
+  protected depth(d: Buffer): number {
+    if (d.length < 8) return 0;
+    if (!this.compare(3, MAGIC1, BigInt(d.readUInt32LE(0)))) return 1;
+    if (!this.compare(11, MAGIC2, BigInt(d.readUInt32LE(4)))) return 2;
+    return 3;
   }
 }
