@@ -6,8 +6,11 @@ import { runAlone, type AloneContext } from './runAlone';
 
 /** Places one colored run can tell apart (each gets its own mark). */
 const COLOR_SITES = 64;
-/** More places than this, and input-to-state would try the wrong ones first. */
-const AMBIGUOUS = 4;
+/**
+ * More places than this, and input-to-state may try the wrong one first: at two, an earlier
+ * record's field of the same kind (a frame's command byte, where the next frame's is read).
+ */
+const AMBIGUOUS = 1;
 
 /** A compared value that occurs at many places in the input. */
 export interface Ambiguity {
@@ -75,8 +78,48 @@ export function readPlace(
 }
 
 /**
+ * Colored runs one ambiguous pair may take. Marking a place the parser checks before the
+ * compared one (the sync byte of an earlier frame holds the same value as the bad one) stops it
+ * early; then only a suffix of the places is marked, found by binary search over 64 places.
+ */
+const LOCATE_RUNS = 7;
+
+/**
+ * The place the target read `amb`'s value from. Marks all places first; when the compare is then
+ * not made with a marked value, marks the places from the k-th on, moving k later while marking
+ * stops the parser (or the compare) and earlier while the target read an unmarked place.
+ */
+async function locate(
+  input: Buffer,
+  amb: Ambiguity,
+  ctx: AloneContext,
+  runs: { count: number },
+): Promise<{ ended: LoopEnd | undefined; place: { at: number; le: boolean } | undefined }> {
+  const original = amb.fromA ? amb.pair.a : amb.pair.b;
+  let lo = 0;
+  let hi = amb.at.length - 1;
+  let k = 0;
+  for (let tries = 0; tries < LOCATE_RUNS && lo <= hi; tries++) {
+    const part = { ...amb, at: amb.at.slice(k) };
+    const probe = colored(input, part);
+    const { ended, seen } = await runAlone(probe, ctx, (own) => readSlot(own.cmp, amb.pair.slot));
+    runs.count++;
+    if (ended !== undefined) return { ended, place: undefined };
+    const place = readPlace(probe, part, seen);
+    if (place !== undefined) return { ended: undefined, place };
+    const unmarked = seen !== undefined && (amb.fromA ? seen.a : seen.b) === original;
+    if (unmarked) hi = k - 1;
+    else lo = k + 1;
+    k = Math.floor((lo + hi + 1) / 2);
+  }
+  return { ended: undefined, place: undefined };
+}
+
+/**
  * Input-to-state variants at the place each of `pairs` was read from, for the pairs whose value
- * the input holds at many places: one colored run per such pair finds the place. The runs are
+ * the input holds at many places: colored runs find the place (see locate) for the first
+ * `locates` such pairs; a later pair that compares the same value (the other cases of a switch)
+ * takes the place found for it without a run. The pairs' exact values come first. The runs are
  * counted in `runs`.
  */
 export async function pinnedVariants(
@@ -84,19 +127,38 @@ export async function pinnedVariants(
   pairs: readonly CmpPair[],
   ctx: AloneContext,
   runs: { count: number },
+  locates: number,
 ): Promise<{ ended: LoopEnd | undefined; variants: I2sVariant[] }> {
-  const variants: I2sVariant[] = [];
+  const lists: I2sVariant[][] = [];
+  const found = new Map<string, { at: number; le: boolean } | undefined>();
+  let left = locates;
   for (const pair of pairs) {
     const amb = ambiguity(input, pair);
     if (amb === undefined) continue;
-    const probe = colored(input, amb);
-    const { ended, seen } = await runAlone(probe, ctx, (own) => readSlot(own.cmp, pair.slot));
-    runs.count++;
-    if (ended !== undefined) return { ended, variants };
-    const place = readPlace(probe, amb, seen);
+    const key = `${amb.size}:${amb.fromA ? pair.a : pair.b}`;
+    if (!found.has(key)) {
+      if (left === 0) continue;
+      left--;
+      const { ended, place } = await locate(input, amb, ctx, runs);
+      if (ended !== undefined) return { ended, variants: roundRobin(lists) };
+      found.set(key, place);
+    }
+    const place = found.get(key);
     if (place === undefined) continue;
     const to = amb.fromA ? pair.b : pair.a;
-    variants.push(...variantsAt(input, pair, { ...place, size: amb.size, to }));
+    lists.push(variantsAt(input, pair, { ...place, size: amb.size, to }));
   }
-  return { ended: undefined, variants };
+  return { ended: undefined, variants: roundRobin(lists) };
+}
+
+/** The lists' first items, then their second ones, and so on: each pair's exact value first. */
+export function roundRobin<T>(lists: readonly T[][]): T[] {
+  const out: T[] = [];
+  for (let i = 0; lists.some((l) => i < l.length); i++) {
+    for (const l of lists) {
+      const x = l[i];
+      if (x !== undefined) out.push(x);
+    }
+  }
+  return out;
 }

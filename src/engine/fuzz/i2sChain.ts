@@ -1,7 +1,13 @@
 // Chained input-to-state: a variant that reaches compares its parent did not gets variants of its own.
 import { CMP_SLOT_BYTES, FWB_CMP_CONST, readSlot, type CmpPair } from './cmpTable';
-import { pinnedVariants } from './colorize';
-import { inputToStateSites, latestFirst, worthVarying, type I2sVariant } from './inputToState';
+import { pinnedVariants, roundRobin } from './colorize';
+import {
+  inputToStateSites,
+  latestFirst,
+  worthVarying,
+  type I2sSite,
+  type I2sVariant,
+} from './inputToState';
 import type { LoopEnd } from './loop';
 import { MEMCMP_SLOT_BYTES, memcmpVariants, readMemcmpSlot, type MemcmpPair } from './memcmpTable';
 import { copyTables, runAlone, type AloneContext, type RunTables } from './runAlone';
@@ -21,12 +27,16 @@ export interface ChainContext extends AloneContext {
   stopped(): boolean;
   /** Entries in the corpus: a run that added one was kept, and that entry is studied itself. */
   corpusSize(): number;
+  /** A link made from `parent` by writing `site` (checksum fix sites pass on). */
+  derived?(child: Buffer, parent: Buffer, site: I2sSite | undefined): void;
 }
 
 /** One input waiting to run: the tables of the run it was made from, and where it wrote. */
 interface Link {
   input: Buffer;
   depth: number;
+  /** Ranks of the links on the way here, summed (see nextLink): lower runs first. */
+  score: number;
   from: RunTables;
   /** Bytes [at, end) the variant wrote; a follower that writes them again undoes it. */
   at: number;
@@ -92,9 +102,10 @@ export async function runChain(
   budget: number,
   ctx: ChainContext,
 ): Promise<LoopEnd | undefined> {
-  const queue: Link[] = first.map((v) => ({
+  const queue: Link[] = first.map((v, i) => ({
     input: v.input,
     depth: 1,
+    score: Math.floor(i / HEAD_RANK),
     from: parent,
     at: v.at ?? 0,
     end: (v.at ?? 0) + (v.size ?? 0),
@@ -102,7 +113,10 @@ export async function runChain(
   const seen = new Set<string>(first.map((v) => v.input.toString('latin1')));
   const runs = { count: 0 };
   for (; runs.count < budget && queue.length > 0 && !ctx.stopped(); runs.count++) {
-    const link = queue.shift() as Link;
+    const link = nextLink(queue);
+    process.stderr.write(
+      `link d${link.depth} s${link.score} q${queue.length} ${link.input.subarray(0, 10).toString('hex')} ${link.input.length}\n`,
+    );
     const kept = ctx.corpusSize();
     const { ended, seen: news } = await runAlone(link.input, ctx, (own) =>
       // A kept variant is an entry now, and its own study follows its compares.
@@ -118,10 +132,31 @@ export async function runChain(
       seen.add(key);
       return true;
     });
-    // Depth first: the links of a chain run before the parent's remaining variants.
-    queue.unshift(...next);
+    queue.push(...next);
   }
   return undefined;
+}
+
+/** Head variants that rank alike: the first few are as likely as one another. */
+const HEAD_RANK = 4;
+/** Followers that rank alike: a value, the one above and the one below (`<=` is `<` plus one). */
+const FOLLOWER_RANK = 3;
+
+/**
+ * Takes the link to run next out of the queue: the lowest score, the deepest among those, the
+ * first made among those. A link's score is its parent's plus its rank among the parent's
+ * followers, so a chain of first choices goes all the way down, then each second choice is
+ * tried before any third (limited discrepancy search): depth first alone spent the whole budget
+ * below an entry's first variant when its second one was the way on.
+ */
+function nextLink(queue: Link[]): Link {
+  let best = 0;
+  for (let i = 1; i < queue.length; i++) {
+    const a = queue[i] as Link;
+    const b = queue[best] as Link;
+    if (a.score < b.score || (a.score === b.score && a.depth > b.depth)) best = i;
+  }
+  return queue.splice(best, 1)[0] as Link;
 }
 
 /** What a link's run revealed: its compares, with copies of its tables when there are any. */
@@ -151,22 +186,39 @@ async function followers(
   ctx: ChainContext,
   runs: { count: number },
 ): Promise<{ ended: LoopEnd | undefined; links: Link[] }> {
-  const base = { depth: link.depth + 1, from: own };
-  const links: Link[] = memcmpVariants(link.input, strings, CHAIN_FANOUT / 2).map((input) => ({
-    ...base,
-    input,
-    at: 0,
-    end: 0,
-  }));
-  const last = worthVarying(pairs, true).slice(0, PINNED_PAIRS);
-  const pinned = await pinnedVariants(link.input, last, ctx, runs);
+  const base = { depth: link.depth + 1, from: own, score: link.score };
+  const links: Link[] = memcmpVariants(link.input, strings, CHAIN_FANOUT / 2).map((input, i) => {
+    ctx.derived?.(input, link.input, undefined);
+    return { ...base, input, at: 0, end: 0, score: base.score + Math.floor(i / FOLLOWER_RANK) };
+  });
+  const pinned = await pinnedVariants(
+    link.input,
+    worthVarying(pairs, true),
+    ctx,
+    runs,
+    PINNED_PAIRS,
+  );
   if (pinned.ended !== undefined) return { ended: pinned.ended, links };
+  // Writing where the link wrote undoes it; but the latest compare may be a further check of the
+  // same field (a length made to fit the input, now checked against the command's limit).
+  const latest = pairs[0]?.slot;
   const overlaps = (v: I2sVariant): boolean =>
-    v.site.at < link.end && v.site.at + Math.max(v.site.size, 1) > link.at;
+    v.site.slot !== latest &&
+    v.site.at < link.end &&
+    v.site.at + Math.max(v.site.size, 1) > link.at;
   const sites = inputToStateSites(link.input, pairs, 4 * CHAIN_FANOUT, true);
-  for (const v of [...pinned.variants, ...sites].filter((x) => !overlaps(x))) {
+  // Taking turns: the latest compare may have one place, and its variants are among the sites.
+  for (const v of roundRobin([pinned.variants, sites]).filter((x) => !overlaps(x))) {
     if (links.length >= CHAIN_FANOUT) break;
-    links.push({ ...base, input: v.input, at: v.site.at, end: v.site.at + v.site.size });
+    ctx.derived?.(v.input, link.input, v.site);
+    const at = v.site.at;
+    links.push({
+      ...base,
+      input: v.input,
+      at,
+      end: at + v.site.size,
+      score: base.score + Math.floor(links.length / FOLLOWER_RANK),
+    });
   }
   return { ended: undefined, links };
 }

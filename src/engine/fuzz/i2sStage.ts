@@ -12,6 +12,14 @@ import {
 } from './inputToState';
 import type { LoopEnd } from './loop';
 import { memcmpVariants, readMemcmpTable } from './memcmpTable';
+import {
+  recordOf,
+  repeatVariants,
+  shiftedSites,
+  splicedVariants,
+  type Insertion,
+  type Provenance,
+} from './repeatRecord';
 import { copyTables, runAlone } from './runAlone';
 
 /** The last compares of an entry whose place is looked for (colorize.ts) when it is ambiguous. */
@@ -35,6 +43,8 @@ const MAX_FIXES = 4;
  * mutation of such an entry breaks its checksum, so havoc alone gets nowhere past it.
  */
 const FIX_MUTANTS = 64;
+/** Entries whose records are spliced with a new entry's (two variants each). */
+const RECORD_POOL = 16;
 /** Places a recomputed value is tried at besides the remembered one (a record further on). */
 const FIX_SEARCH = 4;
 
@@ -52,6 +62,10 @@ export interface I2sContext extends ChainContext {
    * time; undefined runs them as one batch.
    */
   chainBudget: number | undefined;
+  /** The corpus entries' inputs, oldest first (the entry studied is among them). */
+  entries(): readonly Buffer[];
+  /** Longest input the loop runs. */
+  maxLen: number;
 }
 
 /**
@@ -63,6 +77,10 @@ export interface I2sContext extends ChainContext {
  */
 export class InputToStateStage {
   private readonly fixes = new WeakMap<Buffer, readonly I2sSite[]>();
+  /** How a variant, chain link or mutant was made from a corpus entry (see repeatVariants). */
+  private readonly made = new WeakMap<Buffer, Provenance>();
+  /** The latest entries whose record is known, for splicedVariants. */
+  private readonly records: { input: Buffer; record: Insertion }[] = [];
 
   /** The fix sites an input carries (tests, diagnostics). */
   fixSites(input: Buffer): readonly I2sSite[] {
@@ -71,6 +89,7 @@ export class InputToStateStage {
 
   /** `child`, a mutant of `parent`, carries the parent's fix sites. */
   inherit(child: Buffer, parent: Buffer): void {
+    this.made.set(child, { origin: parent, wrote: undefined });
     const sites = this.fixes.get(parent);
     if (sites !== undefined) this.fixes.set(child, sites);
   }
@@ -81,7 +100,9 @@ export class InputToStateStage {
    */
   async run(input: Buffer, before: Buffer, ctx: I2sContext): Promise<LoopEnd | undefined> {
     const inherited = this.fixes.get(input) ?? [];
-    const chain = ctx.chainBudget !== undefined && inherited.length === 0;
+    const repeatEnd = await this.runRepeats(input, inherited, ctx);
+    if (repeatEnd !== undefined || ctx.stopped()) return repeatEnd;
+    const chain = ctx.chainBudget !== undefined;
     // A chain needs the entry's own compares, and only them: it runs the entry alone once more.
     const alone = chain ? await runAlone(input, ctx, copyTables) : undefined;
     if (alone?.ended !== undefined) return alone.ended;
@@ -98,9 +119,7 @@ export class InputToStateStage {
     // Where the last compares read a value the input holds many times, their place first.
     const pinned =
       own !== undefined
-        ? await pinnedVariants(input, worthVarying(pairs, true).slice(0, PINNED_PAIRS), ctx, {
-            count: 0,
-          })
+        ? await pinnedVariants(input, worthVarying(pairs, true), ctx, { count: 0 }, PINNED_PAIRS)
         : undefined;
     if (pinned?.ended !== undefined) return pinned.ended;
     const i2s = inputToStateSites(input, pairs, limit - strings.length, own !== undefined);
@@ -109,23 +128,70 @@ export class InputToStateStage {
       own !== undefined ? [...(pinned?.variants ?? []), ...i2s.splice(0, CHAIN_HEAD)] : [];
     const variants = [...head, ...strings.map((v) => ({ input: v, site: undefined })), ...i2s];
     if (variants.length === 0 || ctx.stopped()) return undefined;
-    for (const v of variants) {
-      const mine = v.site !== undefined && isComputed(v.site) ? [v.site] : [];
-      const sites = [...inherited.filter((s) => mine[0]?.slot !== s.slot), ...mine];
-      if (sites.length > 0) this.fixes.set(v.input, sites.slice(-MAX_FIXES));
-    }
-    if (inherited.length === 0) {
-      if (own === undefined || ctx.chainBudget === undefined) {
-        return ctx.run(variants.map((v) => v.input));
-      }
+    for (const v of variants) this.derive(v.input, input, v.site);
+    let rest = variants;
+    if (own !== undefined && ctx.chainBudget !== undefined) {
       const first = head.map((v) => ({ input: v.input, at: v.site.at, size: v.site.size }));
-      const chained = await runChain(first, own, ctx.budget(ctx.chainBudget), ctx);
+      const chainCtx = {
+        ...ctx,
+        derived: (child: Buffer, parent: Buffer, site: I2sSite | undefined) =>
+          this.derive(child, parent, site),
+      };
+      const chained = await runChain(first, own, ctx.budget(ctx.chainBudget), chainCtx);
       if (chained !== undefined || ctx.stopped()) return chained;
-      return ctx.run(variants.slice(head.length).map((v) => v.input));
+      rest = variants.slice(head.length);
     }
+    if (inherited.length === 0) return ctx.run(rest.map((v) => v.input));
     const mutants = ctx.mutants(input, ctx.budget(FIX_MUTANTS));
-    for (const m of mutants) this.fixes.set(m, inherited);
-    return this.runWithFixes([...variants.map((v) => v.input), ...mutants], inherited, ctx);
+    for (const m of mutants) this.inherit(m, input);
+    return this.runWithFixes([...rest.map((v) => v.input), ...mutants], inherited, ctx);
+  }
+
+  /**
+   * `child` was made from `parent` by writing `site`: it carries the parent's fix sites, and the
+   * site itself when it holds a computed value (a checksum). Its provenance is the parent's with
+   * the bytes the site wrote added, over generations of entries: a frame's sync byte, length and
+   * checksum are each found by a run of their own, each kept as an entry, and the frame is what
+   * they wrote together. A parent of unknown provenance is where the child came from.
+   */
+  private derive(child: Buffer, parent: Buffer, site: I2sSite | undefined): void {
+    const up = this.made.get(parent);
+    const wrote =
+      site !== undefined && site.size > 0 ? { at: site.at, size: site.size } : undefined;
+    this.made.set(child, { origin: up?.origin ?? parent, wrote: span(up?.wrote, wrote) });
+    const inherited = this.fixes.get(parent) ?? [];
+    const mine = site !== undefined && isComputed(site) ? [site] : [];
+    const sites = [...inherited.filter((s) => mine[0]?.slot !== s.slot), ...mine];
+    if (sites.length > 0) this.fixes.set(child, sites.slice(-MAX_FIXES));
+  }
+
+  /**
+   * The entry with the block it added to an older one repeated (see repeatRecord), in one batch:
+   * a copy of a record that passed its checksum passes it again, so they need no fix-up.
+   */
+  private async runRepeats(
+    input: Buffer,
+    inherited: readonly I2sSite[],
+    ctx: I2sContext,
+  ): Promise<LoopEnd | undefined> {
+    const record = recordOf(input, this.made.get(input), ctx.entries());
+    if (record === undefined) return undefined;
+    const variants = [
+      ...repeatVariants(input, record, ctx.maxLen),
+      ...splicedVariants(input, record, this.records, ctx.maxLen),
+    ];
+    this.records.push({ input, record });
+    if (this.records.length > RECORD_POOL) this.records.shift();
+    for (const v of variants) {
+      this.made.set(v.input, v.made);
+      // Copies of the entry's record move the sites behind it; spliced ones carry none.
+      if (inherited.length > 0 && v.made.origin === input) {
+        const copies = (v.input.length - input.length) / record.size;
+        if (Number.isInteger(copies))
+          this.fixes.set(v.input, shiftedSites(inherited, record, copies));
+      }
+    }
+    return ctx.run(variants.map((v) => v.input));
   }
 
   /** Runs each variant alone, then the fixed-up ones together. */
@@ -152,15 +218,24 @@ export class InputToStateStage {
         for (const x of inputToStateSites(v, [pair], FIX_SEARCH)) elsewhere.push(x.input);
       }
       const carried = this.fixes.get(v);
+      const made = this.made.get(v);
       for (const x of [w, ...elsewhere]) {
         if (x === v || fixed.some((y) => y.equals(x))) continue;
         if (carried !== undefined) this.fixes.set(x, carried);
+        if (made !== undefined) this.made.set(x, made);
         fixed.push(x);
       }
     }
     if (fixed.length === 0 || ctx.stopped()) return undefined;
     return ctx.run(fixed);
   }
+}
+
+/** The bytes both blocks cover and those between them. */
+function span(a: Insertion | undefined, b: Insertion | undefined): Insertion | undefined {
+  if (a === undefined || b === undefined) return a ?? b;
+  const at = Math.min(a.at, b.at);
+  return { at, size: Math.max(a.at + a.size, b.at + b.size) - at };
 }
 
 /** A compare without a constant operand: the value compared with the input was computed. */

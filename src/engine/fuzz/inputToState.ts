@@ -209,13 +209,17 @@ function pairVariants(input: Buffer, p: CmpPair, kind: 'plain' | 'lead' | 'next'
       }
     }
   }
+  // Lead, with a constant: the values next to the first way's first site come right after it
+  // (`len <= 16` is `len < 17`). A computed bound is more often met exactly (`len > size - at`).
+  const first: I2sVariant[] = [];
   for (const pass of passes) {
-    for (const { size, to, le, at } of order) {
+    for (const [i, { size, to, le, at }] of order.entries()) {
       for (const d of pass) {
         const v = Buffer.from(input);
         intBytes(to + d, size, le).copy(v, at);
         const site = { slot: p.slot, at, size, le, constant };
-        (d === -2n ? below : out).push({ input: v, site });
+        const into = d === -2n ? below : kind === 'lead' && constant && i === 0 ? first : out;
+        into.push({ input: v, site });
         const value = (to + d) & ((1n << BigInt(size * 8)) - 1n);
         if (d === 0n && value > 0n && value <= GROW_UP_TO) {
           longer.push({ input: grown(v, Number(value)), site });
@@ -224,7 +228,10 @@ function pairVariants(input: Buffer, p: CmpPair, kind: 'plain' | 'lead' | 'next'
     }
   }
   const early = kind === 'plain' ? [] : appended(input, p);
-  return [...out.slice(0, 1), ...early, ...out.slice(1), ...longer, ...below, ...widened(input, p)];
+  const offset =
+    kind !== 'plain' && out.length + first.length === 0 ? offsetVariants(input, p) : [];
+  if (first.length === 0) first.push(...out.splice(0, 1));
+  return [...first, ...early, ...offset, ...out, ...longer, ...below, ...widened(input, p)];
 }
 
 /**
@@ -298,6 +305,39 @@ function appended(input: Buffer, p: CmpPair): I2sVariant[] {
   const site = { slot: p.slot, at: input.length, size: 0, le: true, constant: false };
   // One byte more as well: `left >= 8` is compiled as `left > 7`.
   return [0, 1].map((extra) => ({ input: grown(input, Number(to - from) + extra), site }));
+}
+
+/** How far a range check's lower bound shifts the operand (see offsetVariants). */
+const OFFSETS = [1n, 2n];
+/** Sites an offset operand is tried at: a small value the input holds at many places. */
+const OFFSET_SITES = 4;
+
+/**
+ * Variants for a range check: `x >= 1 && x <= 16` compiles to `x - 1 <= 15`, so the compared
+ * operand is the input's value less the lower bound, found nowhere in the input. The value the
+ * operand would be with a small bound added back is looked for instead, and the constant (and
+ * the values next to it) written there with the bound added back too. Only for compares with a
+ * constant whose input operand was not found.
+ */
+function offsetVariants(input: Buffer, p: CmpPair): I2sVariant[] {
+  if ((p.flags & FWB_CMP_CONST) === 0) return [];
+  const out: I2sVariant[] = [];
+  for (const k of OFFSETS) {
+    for (const size of widths(p)) {
+      if (size > input.length) continue;
+      const mask = (1n << BigInt(size * 8)) - 1n;
+      for (const le of size === 1 ? [true] : [true, false]) {
+        for (const at of sites(input, intBytes((p.b + k) & mask, size, le), OFFSET_SITES, true)) {
+          for (const d of DELTAS) {
+            const v = Buffer.from(input);
+            intBytes((p.a + d + k) & mask, size, le).copy(v, at);
+            out.push({ input: v, site: { slot: p.slot, at, size, le, constant: true } });
+          }
+        }
+      }
+    }
+  }
+  return out;
 }
 
 /**

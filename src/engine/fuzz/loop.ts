@@ -54,16 +54,10 @@ const BATCH_PARENTS = 32;
 /** Dictionary tokens one in-target batch carries (the runtime's limit is 1024). */
 const BATCH_TOKENS = 1024;
 /**
- * Runs alone the input-to-state chains of one new entry may take (LoopOptions.chainI2s): its head
+ * Runs alone the input-to-state chains of one new entry may take (LoopOptions.chainShare): its head
  * variants and what they reveal, several links deep.
  */
 const CHAIN_BUDGET = 160;
-/**
- * Chains take at most this share of the runs: each of their runs is a round trip of its own,
- * about twice the time of a run in a batch, and a target whose corpus keeps growing (register
- * sequences) would spend most of its time in them. Past it, entries get batched variants.
- */
-const CHAIN_SHARE = 0.5;
 /** Largest batch: an in-target batch runs a million trivial inputs in a second. */
 const MAX_BATCH = 1 << 20;
 /** Largest batch of inputs made here and handed over one by one. */
@@ -91,9 +85,11 @@ export interface LoopOptions {
   stopBatchOnFinding?: boolean;
   /**
    * Run input-to-state variants one at a time and follow the compares each one reveals (see
-   * runChain). For fork mode, where every input costs a fork whether it runs alone or in a batch.
+   * runChain), in at most this share of the wall time (0 or unset: never). Each run in a chain is
+   * a round trip of its own; a target whose corpus keeps growing (register sequences) would
+   * otherwise spend most of its time in them. Past the share, entries get batched variants.
    */
-  chainI2s?: boolean;
+  chainShare?: number;
   now?: () => number;
 }
 
@@ -156,8 +152,8 @@ export class FuzzLoop {
   /** Runs spent on probes, and on havoc batches (see PROBE_SHARE). */
   private probeExecs = 0;
   private havocExecs = 0;
-  /** Runs spent on input-to-state with chains (see CHAIN_SHARE). */
-  private chainExecs = 0;
+  /** Milliseconds spent on input-to-state with chains (see LoopOptions.chainShare). */
+  private chainMs = 0;
 
   constructor(
     private readonly exec: LoopExecutor,
@@ -244,6 +240,7 @@ export class FuzzLoop {
         if (studyEnd !== undefined) return studyEnd;
         continue;
       }
+      process.stderr.write(`havoc t=${Math.round(this.now() - this.started)}\n`);
       if (this.cmp !== undefined && this.probeExecs <= PROBE_SHARE * this.havocExecs) {
         const probeStart = this.execs;
         const probeEnd = await this.probe();
@@ -378,14 +375,15 @@ export class FuzzLoop {
     if (table === undefined || before === undefined || !withI2s) return undefined;
     const ctx = this.i2sContext(table);
     if (ctx.chainBudget === undefined) return this.i2s.run(input, before, ctx);
-    const start = this.execs;
+    const start = this.now();
     const end = await this.i2s.run(input, before, ctx);
-    this.chainExecs += this.execs - start;
+    this.chainMs += this.now() - start;
     return end;
   }
 
   /** What the input-to-state stage needs of the loop. */
   private i2sContext(table: () => Buffer): I2sContext {
+    const share = this.opts.chainShare ?? 0;
     return {
       run: (inputs) => this.runInputs(inputs, false),
       table,
@@ -394,10 +392,10 @@ export class FuzzLoop {
       budget: (n) => this.remainingRuns(n),
       stopped: () => this.limitReached() !== undefined,
       corpusSize: () => this.corpus.size,
+      entries: () => this.corpus.all().map((e) => e.input),
+      maxLen: this.opts.maxLen,
       chainBudget:
-        this.opts.chainI2s === true && this.chainExecs <= CHAIN_SHARE * this.execs
-          ? CHAIN_BUDGET
-          : undefined,
+        share > 0 && this.chainMs <= share * (this.now() - this.started) ? CHAIN_BUDGET : undefined,
       mutants: (parent, n) => {
         const maxLen = this.lengths.limitFor(parent);
         const out: Buffer[] = [];

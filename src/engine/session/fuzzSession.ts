@@ -5,7 +5,12 @@ import { openLiveDeltas, type LiveDeltas } from '../coverage/liveDeltas';
 import { pickFreeCpu } from '../exec/cpuBinding';
 import { addToCorpus } from '../fuzz/artifacts';
 import { DictionaryError, loadDictionary } from '../fuzz/dictionary';
-import { startModeExecutors, type FuzzMode, type ModeExecutors } from '../fuzz/hybridModes';
+import {
+  chainShareOf,
+  startModeExecutors,
+  type FuzzMode,
+  type ModeExecutors,
+} from '../fuzz/hybridModes';
 import { FuzzLoop, type LoopEnd, type LoopStats } from '../fuzz/loop';
 import { createRng } from '../fuzz/rng';
 import { loadSeeds } from '../fuzz/seeds';
@@ -204,7 +209,7 @@ export class FuzzSession {
         maxRuns: opts.maxRuns,
         batchTargetMs: 100,
         stopBatchOnFinding: !opts.keepGoing,
-        chainI2s: opts.mode === 'fork',
+        chainShare: chainShareOf(opts.mode),
       },
       {
         onNew: (input, s) => {

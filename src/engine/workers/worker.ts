@@ -1,7 +1,7 @@
 // One worker process of a parallel run: its own fork server and loop; corpus and triage stay with the parent.
 import { TargetError } from '../exec/executor';
 import { DictionaryError, loadDictionary } from '../fuzz/dictionary';
-import { startModeExecutors, type ModeExecutors } from '../fuzz/hybridModes';
+import { chainShareOf, startModeExecutors, type ModeExecutors } from '../fuzz/hybridModes';
 import { FuzzLoop, type LoopEnd, type LoopStats } from '../fuzz/loop';
 import { createRng } from '../fuzz/rng';
 import { executorCpu } from '../session/fuzzSession';
@@ -131,7 +131,7 @@ class Worker {
         maxRuns: o.maxRuns,
         batchTargetMs: 100,
         stopBatchOnFinding: !o.keepGoing,
-        chainI2s: o.mode === 'fork',
+        chainShare: chainShareOf(o.mode),
       },
       {
         onNew: (input, stats) => {

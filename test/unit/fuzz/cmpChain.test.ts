@@ -31,7 +31,7 @@ class ChunkTarget extends DepthCmpTarget {
   }
 }
 
-async function fuzz(chainI2s: boolean, seed: number): Promise<{ end: LoopEnd; execs: number }> {
+async function fuzz(chainShare: number, seed: number): Promise<{ end: LoopEnd; execs: number }> {
   const target = new ChunkTarget();
   const loop = new FuzzLoop(
     target,
@@ -43,7 +43,7 @@ async function fuzz(chainI2s: boolean, seed: number): Promise<{ end: LoopEnd; ex
       maxTotalTimeMs: 0,
       maxRuns: RUNS,
       batchTargetMs: 10,
-      chainI2s,
+      chainShare,
     },
     { onNew: () => undefined, onFinding: () => false },
   );
@@ -54,13 +54,13 @@ async function fuzz(chainI2s: boolean, seed: number): Promise<{ end: LoopEnd; ex
 
 for (const seed of [1, 2, 3]) {
   test(`a chain fixes the length, then the tag it reveals (seed ${seed})`, async () => {
-    const { end, execs } = await fuzz(true, seed);
+    const { end, execs } = await fuzz(0.5, seed);
     assert.equal(end, 'finding', `${execs} runs`);
   });
 }
 
 test('without chains the same runs do not get past the length', async () => {
-  const { end } = await fuzz(false, 1);
+  const { end } = await fuzz(0, 1);
   assert.equal(end, 'runs');
 });
 

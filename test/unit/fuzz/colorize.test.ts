@@ -1,8 +1,9 @@
 // Colorization: telling apart the places that hold a compared value, from a colored run.
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { FWB_CMP_CONST, type CmpPair } from '../../../src/engine/fuzz/cmpTable';
-import { ambiguity, colored, readPlace } from '../../../src/engine/fuzz/colorize';
+import { CMP_SLOT_BYTES, FWB_CMP_CONST, type CmpPair } from '../../../src/engine/fuzz/cmpTable';
+import { ambiguity, colored, pinnedVariants, readPlace } from '../../../src/engine/fuzz/colorize';
+import type { AloneContext } from '../../../src/engine/fuzz/runAlone';
 
 const pair = (a: bigint, b: bigint, size: number, flags = FWB_CMP_CONST): CmpPair => ({
   a,
@@ -16,9 +17,11 @@ const pair = (a: bigint, b: bigint, size: number, flags = FWB_CMP_CONST): CmpPai
 /** A run of 0xa7 fill with a 4-byte big-endian field inside it, as an inserted fill leaves. */
 const FILL = Buffer.alloc(40, 0xa7);
 
-test('a value held at a few places is not ambiguous', () => {
-  const input = Buffer.from('00112233aabbccdd00112233', 'hex');
-  assert.equal(ambiguity(input, pair(0x54524e53n, 0x00112233n, 4)), undefined);
+test('a value held at one place is not ambiguous; at two it is', () => {
+  const once = Buffer.from('00112233aabbccdd44556677', 'hex');
+  assert.equal(ambiguity(once, pair(0x54524e53n, 0x00112233n, 4)), undefined);
+  const twice = Buffer.from('00112233aabbccdd00112233', 'hex');
+  assert.deepEqual(ambiguity(twice, pair(0x54524e53n, 0x00112233n, 4))?.at, [0, 8]);
 });
 
 test('a fill holding the value many times is ambiguous, at non-overlapping places', () => {
@@ -52,4 +55,50 @@ test('no place is named when the colored run did not make the compare or read el
   const probe = colored(FILL, amb);
   assert.equal(readPlace(probe, amb, undefined), undefined);
   assert.equal(readPlace(probe, amb, { ...p, b: 0x01020304n }), undefined);
+});
+
+/**
+ * A frame parser's run alone: the command byte at 6 is compared (with 'A', then 'R', as a switch
+ * does) only when the sync bytes at 0 and 5 are right, so marking every 0x7e stops it early.
+ */
+function frameTarget(): { ctx: AloneContext; runs: Buffer[] } {
+  const table = Buffer.alloc(16 * CMP_SLOT_BYTES);
+  const runs: Buffer[] = [];
+  const write = (slot: number, a: bigint, b: bigint, order: number): void => {
+    const off = slot * CMP_SLOT_BYTES;
+    table.writeBigUInt64LE(a, off);
+    table.writeBigUInt64LE(b, off + 8);
+    table.writeUInt32LE(1, off + 16);
+    table.writeUInt32LE(FWB_CMP_CONST | (order << 8), off + 20);
+  };
+  const ctx: AloneContext = {
+    run: (inputs) => {
+      for (const d of inputs) {
+        runs.push(d);
+        if (d[0] !== 0x7e || d[5] !== 0x7e) continue;
+        write(3, 0x41n, BigInt(d[6] ?? 0), 1);
+        write(4, 0x52n, BigInt(d[6] ?? 0), 2);
+      }
+      return Promise.resolve(undefined);
+    },
+    table: () => table,
+    memcmpTable: undefined,
+    recordEqual: undefined,
+  };
+  return { ctx, runs };
+}
+
+test('a place behind one that stops the parser is found by marking fewer places', async () => {
+  const input = Buffer.from('7e550045ec7e7e20414141', 'hex');
+  const { ctx, runs } = frameTarget();
+  const cmd = (a: bigint): CmpPair => ({ ...pair(a, 0x7en, 1), slot: a === 0x41n ? 3 : 4 });
+  const counted = { count: 0 };
+  const { variants } = await pinnedVariants(input, [cmd(0x52n), cmd(0x41n)], ctx, counted, 1);
+  // Marking 0, 5 and 6 stops the parser; marking 6 alone shows the read. One locate serves the
+  // switch's other case too.
+  assert.equal(counted.count, runs.length);
+  assert.ok(runs.length >= 2 && runs.length <= 4, `${runs.length} runs`);
+  const at6 = variants.filter((v) => v.site.at === 6).map((v) => v.input[6]);
+  assert.equal(variants.length, at6.length);
+  assert.deepEqual(at6.slice(0, 2), [0x52, 0x41]);
 });

@@ -232,3 +232,12 @@ test('for chains an equal compare among the last ones moves its field to nearby 
   // Plain input-to-state skips equal (and trivial) pairs.
   assert.deepEqual(inputToStateSites(input, [rejected], 64), []);
 });
+
+test('for chains a range check is met where the input holds the operand plus its lower bound', () => {
+  // `len >= 1 && len <= 16` compiles to `len - 1 < 16`: the operand 0x1f is nowhere, len 0x20 is.
+  const input = Buffer.from('7e4120aa', 'hex');
+  const check = { ...pair(0x10n, 0x1fn, 1), order: 4, slot: 5 };
+  const out = inputToStateSites(input, [check], 64, true).map((v) => hex(v.input));
+  assert.ok(out.includes('7e4110aa'), out.join(' '));
+  assert.deepEqual(inputToStateSites(input, [check], 64), []);
+});
