@@ -114,9 +114,6 @@ export async function runChain(
   const runs = { count: 0 };
   for (; runs.count < budget && queue.length > 0 && !ctx.stopped(); runs.count++) {
     const link = nextLink(queue);
-    process.stderr.write(
-      `link d${link.depth} s${link.score} q${queue.length} ${link.input.subarray(0, 10).toString('hex')} ${link.input.length}\n`,
-    );
     const kept = ctx.corpusSize();
     const { ended, seen: news } = await runAlone(link.input, ctx, (own) =>
       // A kept variant is an entry now, and its own study follows its compares.

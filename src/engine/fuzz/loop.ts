@@ -240,7 +240,6 @@ export class FuzzLoop {
         if (studyEnd !== undefined) return studyEnd;
         continue;
       }
-      process.stderr.write(`havoc t=${Math.round(this.now() - this.started)}\n`);
       if (this.cmp !== undefined && this.probeExecs <= PROBE_SHARE * this.havocExecs) {
         const probeStart = this.execs;
         const probeEnd = await this.probe();
