@@ -66,11 +66,6 @@ export interface I2sContext extends ChainContext {
   entries(): readonly Buffer[];
   /** Longest input the loop runs. */
   maxLen: number;
-  /**
-   * Try each new entry's record repeated and spliced (see runRepeats). Fork mode only: in
-   * hybrid mode it left mmio slower (median 2.8 s against 1.7 s without, 5 seeds each).
-   */
-  records: boolean;
 }
 
 /**
@@ -179,7 +174,6 @@ export class InputToStateStage {
     inherited: readonly I2sSite[],
     ctx: I2sContext,
   ): Promise<LoopEnd | undefined> {
-    if (!ctx.records) return undefined;
     const record = recordOf(input, this.made.get(input), ctx.entries());
     if (record === undefined) return undefined;
     const variants = [

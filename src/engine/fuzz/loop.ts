@@ -393,7 +393,6 @@ export class FuzzLoop {
       corpusSize: () => this.corpus.size,
       entries: () => this.corpus.all().map((e) => e.input),
       maxLen: this.opts.maxLen,
-      records: share > 0,
       chainBudget:
         share > 0 && this.chainMs <= share * (this.now() - this.started) ? CHAIN_BUDGET : undefined,
       mutants: (parent, n) => {
