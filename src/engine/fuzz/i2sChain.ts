@@ -101,7 +101,7 @@ export async function runChain(
   parent: RunTables,
   budget: number,
   ctx: ChainContext,
-): Promise<LoopEnd | undefined> {
+): Promise<ChainResult> {
   const queue: Link[] = first.map((v, i) => ({
     input: v.input,
     depth: 1,
@@ -119,10 +119,10 @@ export async function runChain(
       // A kept variant is an entry now, and its own study follows its compares.
       ctx.corpusSize() !== kept || link.depth >= CHAIN_DEPTH ? undefined : revealed(link, own),
     );
-    if (ended !== undefined) return ended;
+    if (ended !== undefined) return { ended, unrun: [] };
     if (news === undefined) continue;
     const found = await followers(link, news, ctx, runs);
-    if (found.ended !== undefined) return found.ended;
+    if (found.ended !== undefined) return { ended: found.ended, unrun: [] };
     const next = found.links.filter((l) => {
       const key = l.input.toString('latin1');
       if (seen.has(key)) return false;
@@ -131,7 +131,18 @@ export async function runChain(
     });
     queue.push(...next);
   }
-  return undefined;
+  return { ended: undefined, unrun: queue.filter((l) => l.depth === 1).map((l) => l.input) };
+}
+
+/** How a chain ended, and the variants it started from that it had no runs left for. */
+export interface ChainResult {
+  ended: LoopEnd | undefined;
+  /**
+   * Head variants still waiting when the budget ran out: the links below the first ones can
+   * take it all (a value the input holds at two places gives a fresh compare at each), and a
+   * variant never run is a site never tried, so the stage runs these in its batch.
+   */
+  unrun: Buffer[];
 }
 
 /** Head variants that rank alike: the first few are as likely as one another. */

@@ -138,8 +138,9 @@ export class InputToStateStage {
           this.derive(child, parent, site),
       };
       const chained = await runChain(first, own, ctx.budget(ctx.chainBudget), chainCtx);
-      if (chained !== undefined || ctx.stopped()) return chained;
-      rest = variants.slice(head.length);
+      if (chained.ended !== undefined || ctx.stopped()) return chained.ended;
+      const unrun = new Set(chained.unrun);
+      rest = [...head.filter((v) => unrun.has(v.input)), ...variants.slice(head.length)];
     }
     if (inherited.length === 0) return ctx.run(rest.map((v) => v.input));
     const mutants = ctx.mutants(input, ctx.budget(FIX_MUTANTS));

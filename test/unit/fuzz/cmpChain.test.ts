@@ -2,7 +2,7 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { FWB_CMP_CONST } from '../../../src/engine/fuzz/cmpTable';
-import { revealedPairs } from '../../../src/engine/fuzz/i2sChain';
+import { revealedPairs, runChain } from '../../../src/engine/fuzz/i2sChain';
 import { FuzzLoop, type LoopEnd } from '../../../src/engine/fuzz/loop';
 import { createRng } from '../../../src/engine/fuzz/rng';
 import { cmpTableOf, DepthCmpTarget } from './fakeCmpTarget';
@@ -85,5 +85,29 @@ test('revealed pairs: new compares and new instances, not the same compare with 
       .map((p) => p.slot)
       .sort(),
     [1, 4],
+  );
+});
+
+test('head variants the budget had no runs for come back to be run in a batch', async () => {
+  const ran: string[] = [];
+  const table = Buffer.alloc(cmpTableOf({}).length);
+  const ctx = {
+    run: (inputs: Buffer[]) => {
+      for (const i of inputs) ran.push(i.toString('hex'));
+      return Promise.resolve(undefined);
+    },
+    table: () => table,
+    memcmpTable: undefined,
+    recordEqual: undefined,
+    stopped: () => false,
+    corpusSize: () => 1,
+  };
+  const first = ['01', '02', '03'].map((h) => ({ input: Buffer.from(h, 'hex') }));
+  const res = await runChain(first, { cmp: Buffer.from(table), memcmp: undefined }, 1, ctx);
+  assert.equal(res.ended, undefined);
+  assert.deepEqual(ran, ['01']);
+  assert.deepEqual(
+    res.unrun.map((b) => b.toString('hex')),
+    ['02', '03'],
   );
 });
