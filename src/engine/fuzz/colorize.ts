@@ -1,6 +1,6 @@
 // Colorization (RedQueen): which of the many places that hold a compared value the target read.
 import { intBytes, readSlot, type CmpPair } from './cmpTable';
-import { sites, variantsAt, widths, type I2sVariant } from './inputToState';
+import { roundRobin, sites, variantsAt, widths, type I2sVariant } from './inputToState';
 import type { LoopEnd } from './loop';
 import { runAlone, type AloneContext } from './runAlone';
 
@@ -149,16 +149,4 @@ export async function pinnedVariants(
     lists.push(variantsAt(input, pair, { ...place, size: amb.size, to }));
   }
   return { ended: undefined, variants: roundRobin(lists) };
-}
-
-/** The lists' first items, then their second ones, and so on: each pair's exact value first. */
-export function roundRobin<T>(lists: readonly T[][]): T[] {
-  const out: T[] = [];
-  for (let i = 0; lists.some((l) => i < l.length); i++) {
-    for (const l of lists) {
-      const x = l[i];
-      if (x !== undefined) out.push(x);
-    }
-  }
-  return out;
 }

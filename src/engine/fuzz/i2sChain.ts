@@ -1,8 +1,9 @@
 // Chained input-to-state: a variant that reaches compares its parent did not gets variants of its own.
 import { CMP_SLOT_BYTES, FWB_CMP_CONST, readSlot, type CmpPair } from './cmpTable';
-import { pinnedVariants, roundRobin } from './colorize';
+import { pinnedVariants } from './colorize';
 import {
   inputToStateSites,
+  roundRobin,
   latestFirst,
   worthVarying,
   type I2sSite,

@@ -13,9 +13,11 @@ import {
 import type { LoopEnd } from './loop';
 import { memcmpVariants, readMemcmpTable } from './memcmpTable';
 import {
+  RECENT_ENTRIES,
   recordOf,
   repeatVariants,
   shiftedSites,
+  span,
   splicedVariants,
   type Insertion,
   type Provenance,
@@ -62,8 +64,8 @@ export interface I2sContext extends ChainContext {
    * time; undefined runs them as one batch.
    */
   chainBudget: number | undefined;
-  /** The corpus entries' inputs, oldest first (the entry studied is among them). */
-  entries(): readonly Buffer[];
+  /** The inputs of the newest `n` corpus entries, oldest first (the entry studied is among them). */
+  recentEntries(n: number): readonly Buffer[];
   /** Longest input the loop runs. */
   maxLen: number;
 }
@@ -175,7 +177,7 @@ export class InputToStateStage {
     inherited: readonly I2sSite[],
     ctx: I2sContext,
   ): Promise<LoopEnd | undefined> {
-    const record = recordOf(input, this.made.get(input), ctx.entries());
+    const record = recordOf(input, this.made.get(input), ctx.recentEntries(RECENT_ENTRIES));
     if (record === undefined) return undefined;
     const variants = [
       ...repeatVariants(input, record, ctx.maxLen),
@@ -230,13 +232,6 @@ export class InputToStateStage {
     if (fixed.length === 0 || ctx.stopped()) return undefined;
     return ctx.run(fixed);
   }
-}
-
-/** The bytes both blocks cover and those between them. */
-function span(a: Insertion | undefined, b: Insertion | undefined): Insertion | undefined {
-  if (a === undefined || b === undefined) return a ?? b;
-  const at = Math.min(a.at, b.at);
-  return { at, size: Math.max(a.at + a.size, b.at + b.size) - at };
 }
 
 /** A compare without a constant operand: the value compared with the input was computed. */

@@ -433,3 +433,15 @@ export function pairsAfterRun(before: Buffer, after: Buffer): CmpPair[] {
 export function latestFirst(pairs: CmpPair[]): CmpPair[] {
   return pairs.sort((x, y) => y.order - x.order);
 }
+
+/** The lists' first items, then their second ones, and so on: each pair's exact value first. */
+export function roundRobin<T>(lists: readonly T[][]): T[] {
+  const out: T[] = [];
+  for (let i = 0; lists.some((l) => i < l.length); i++) {
+    for (const l of lists) {
+      const x = l[i];
+      if (x !== undefined) out.push(x);
+    }
+  }
+  return out;
+}

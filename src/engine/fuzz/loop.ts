@@ -391,7 +391,11 @@ export class FuzzLoop {
       budget: (n) => this.remainingRuns(n),
       stopped: () => this.limitReached() !== undefined,
       corpusSize: () => this.corpus.size,
-      entries: () => this.corpus.all().map((e) => e.input),
+      recentEntries: (n) =>
+        this.corpus
+          .all()
+          .slice(-n)
+          .map((e) => e.input),
       maxLen: this.opts.maxLen,
       chainBudget:
         share > 0 && this.chainMs <= share * (this.now() - this.started) ? CHAIN_BUDGET : undefined,

@@ -7,6 +7,13 @@ export interface Insertion {
   size: number;
 }
 
+/** The bytes both blocks cover and those between them. */
+export function span(a: Insertion | undefined, b: Insertion | undefined): Insertion | undefined {
+  if (a === undefined || b === undefined) return a ?? b;
+  const at = Math.min(a.at, b.at);
+  return { at, size: Math.max(a.at + a.size, b.at + b.size) - at };
+}
+
 /** Where an input came from: the corpus entry, and the bytes written into it when known. */
 export interface Provenance {
   origin: Buffer;
@@ -94,7 +101,7 @@ export function shiftedSites(sites: readonly I2sSite[], b: Insertion, copies: nu
 /**
  * The record a new entry added: what input-to-state wrote into the corpus entry it was made from
  * (a frame's sync byte, command, length and checksum span the frame), else what differs from that
- * entry, else what the entry inserted into one of the `older` entries.
+ * entry, else what the entry inserted into one of the `older` entries (the newest RECENT_ENTRIES).
  */
 export function recordOf(
   entry: Buffer,
