@@ -110,6 +110,26 @@ bool boolOption(const Napi::Object &opts, const char *key, bool fallback) {
   return v.As<Napi::Boolean>().Value();
 }
 
+// runBatch's opts.watch: at most kWatchMax cmp slot indices.
+std::vector<uint32_t> watchOption(const Napi::Object &opts) {
+  constexpr uint32_t kWatchMax = 8;
+  Napi::Value v = opts.Get("watch");
+  std::vector<uint32_t> out;
+  if (v.IsUndefined())
+    return out;
+  if (!v.IsArray() || v.As<Napi::Array>().Length() > kWatchMax)
+    typeError(opts.Env(), "runBatch: opts.watch must be an array of at most 8 slot indices");
+  Napi::Array arr = v.As<Napi::Array>();
+  for (uint32_t i = 0; i < arr.Length(); i++) {
+    Napi::Value e = arr.Get(i);
+    const double d = e.IsNumber() ? e.As<Napi::Number>().DoubleValue() : -1;
+    if (std::floor(d) != d || d < 0 || d >= FWB_CMP_SLOTS)
+      typeError(opts.Env(), "runBatch: opts.watch[" + std::to_string(i) + "] is not a cmp slot");
+    out.push_back(uint32_t(d));
+  }
+  return out;
+}
+
 Napi::Object resultToJs(Napi::Env env, const ExecResult &r) {
   Napi::Object o = Napi::Object::New(env);
   o.Set("kind", endKindName(r.kind));
@@ -170,6 +190,9 @@ Napi::Value answerToJs(Napi::Env env, const Job &job) {
     }
     o.Set("findings", findings);
     o.Set("restarts", job.batch.restarts);
+    if (!job.watch.empty())
+      o.Set("watched",
+            Napi::Buffer<uint8_t>::Copy(env, job.batch.watched.data(), job.batch.watched.size()));
     return o;
   }
   case JobKind::Stop:
@@ -286,6 +309,8 @@ private:
       feedback = boolOption(info[1].As<Napi::Object>(), "feedback", false);
     }
     std::unique_ptr<PendingJob> job(new PendingJob(env));
+    if (info.Length() > 1 && info[1].IsObject())
+      job->watch = watchOption(info[1].As<Napi::Object>());
     job->kind = JobKind::Batch;
     job->stopOnFinding = stopOnFinding;
     job->feedback = feedback;

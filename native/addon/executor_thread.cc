@@ -205,8 +205,25 @@ bool ExecutorThread::replayInputs(ExecLoop &loop, Job &job) {
   return true;
 }
 
+// Watched slots are cleared before each input, so what they hold after it is its own compare
+// (or nothing: it was not reached, or its operands were equal).
+void ExecutorThread::clearWatched(const Job &job) {
+  auto *slots = reinterpret_cast<fwb_cmp_slot *>(shm_->cmpTable());
+  for (uint32_t w : job.watch)
+    std::memset(&slots[w], 0, sizeof(fwb_cmp_slot));
+}
+
+void ExecutorThread::copyWatched(Job &job) {
+  const auto *slots = reinterpret_cast<const fwb_cmp_slot *>(shm_->cmpTable());
+  for (uint32_t w : job.watch) {
+    const auto *from = reinterpret_cast<const uint8_t *>(&slots[w]);
+    job.batch.watched.insert(job.batch.watched.end(), from, from + sizeof(fwb_cmp_slot));
+  }
+}
+
 void ExecutorThread::runInputs(ExecLoop &loop, Job &job) {
-  if (job.kind == JobKind::Batch && replayInputs(loop, job))
+  // A replaying child runs the inputs back to back: no moment between them to read the slots.
+  if (job.kind == JobKind::Batch && job.watch.empty() && replayInputs(loop, job))
     return;
   BatchOutcome &out = job.batch;
   const uint32_t restarts = loop.restarts();
@@ -221,7 +238,9 @@ void ExecutorThread::runInputs(ExecLoop &loop, Job &job) {
       data += job.bounds[i];
       len = job.bounds[i + 1] - job.bounds[i];
     }
+    clearWatched(job);
     loop.run(data, len, job.feedback, res);
+    copyWatched(job);
     out.execs++;
     const bool finding = res.kind != EndKind::Ok;
     if (finding || (job.feedback && res.newCoverage)) {

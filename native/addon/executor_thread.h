@@ -29,6 +29,8 @@ struct BatchOutcome {
   uint64_t elapsedUs = 0;
   uint32_t restarts = 0;
   std::vector<Finding> findings;
+  // Batch with watched slots: per input that ran, the watched cmp slots as it left them.
+  std::vector<uint8_t> watched;
 };
 
 // A request from JS and, once the thread ran it, its answer. The addon derives from it to
@@ -42,6 +44,7 @@ struct Job {
   MutateRequest mutate;       // mutate: parents, tokens, limits and seed
   bool stopOnFinding = true;
   bool feedback = false;
+  std::vector<uint32_t> watch; // batch: cmp slots cleared before and copied after each input
 
   bool failed = false;
   std::string error;
@@ -73,6 +76,8 @@ private:
   void runInputs(ExecLoop &loop, Job &job);
   void runMutants(ExecLoop &loop, Job &job);
   bool replayInputs(ExecLoop &loop, Job &job);
+  void clearWatched(const Job &job);
+  void copyWatched(Job &job);
   void fail(Job *job, const std::string &error);
   void signalCancel();
 

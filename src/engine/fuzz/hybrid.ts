@@ -63,12 +63,14 @@ export class HybridExecutor implements LoopExecutor {
   async runBatch(inputs: Buffer[], opts: BatchOptions = {}): Promise<BatchResult> {
     const stopOnFinding = opts.stopOnFinding ?? true;
     const out: BatchResult = { execs: 0, elapsedUs: 0, findings: [], restarts: 0 };
+    const watched: Buffer[] = [];
     let offset = 0;
     while (offset < inputs.length) {
       const part = inputs.slice(offset);
       const res = await this.fast.runBatch(part, opts);
       out.elapsedUs += res.elapsedUs;
       out.restarts += res.restarts;
+      if (res.watched !== undefined) watched.push(res.watched);
       let confirmedEnd = false;
       for (const f of res.findings) {
         const input = part[f.index] ?? Buffer.alloc(0);
@@ -82,6 +84,8 @@ export class HybridExecutor implements LoopExecutor {
       const cutShort = res.execs < part.length;
       if (!stopOnFinding || !cutShort || confirmedEnd || res.execs === 0) break;
     }
+    // The parts' slots, back to back, as one batch would have left them.
+    if (opts.watch !== undefined && watched.length > 0) out.watched = Buffer.concat(watched);
     return out;
   }
 

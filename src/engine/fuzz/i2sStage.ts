@@ -68,6 +68,14 @@ export interface I2sContext extends ChainContext {
   recentEntries(n: number): readonly Buffer[];
   /** Longest input the loop runs. */
   maxLen: number;
+  /**
+   * Runs `inputs` as one batch and returns, for each input that ran, the cmp slots `slots` as it
+   * left them (BatchResult.watched); undefined when the executor cannot watch slots.
+   */
+  runWatched(
+    inputs: Buffer[],
+    slots: number[],
+  ): Promise<{ ended: LoopEnd | undefined; watched: Buffer | undefined }>;
 }
 
 /**
@@ -197,39 +205,49 @@ export class InputToStateStage {
     return ctx.run(variants.map((v) => v.input));
   }
 
-  /** Runs each variant alone, then the fixed-up ones together. */
+  /**
+   * Runs the variants in one batch that watches the fix sites' slots, so each variant's own
+   * compare is known, then the fixed-up ones together. (They used to run one at a time, a round
+   * trip each: on the mmio bench target that took half the time before the crash.)
+   */
   private async runWithFixes(
     variants: Buffer[],
     sites: readonly I2sSite[],
     ctx: I2sContext,
   ): Promise<LoopEnd | undefined> {
+    const slots = [...new Set(sites.map((s) => s.slot))];
+    const { ended, watched } = await ctx.runWatched(variants, slots);
+    if (ended !== undefined || watched === undefined || ctx.stopped()) return ended;
+    const row = slots.length * CMP_SLOT_BYTES;
     const fixed: Buffer[] = [];
-    for (const v of variants) {
-      if (ctx.stopped()) break;
-      const slotsBefore = sites.map((s) => slotBytes(ctx.table(), s.slot));
-      const ended = await ctx.run([v]);
-      if (ended !== undefined) return ended;
+    const seen = new Set<string>();
+    for (const [i, v] of variants.entries()) {
+      if ((i + 1) * row > watched.length) break;
       let w = v;
       const elsewhere: Buffer[] = [];
-      for (const [i, s] of sites.entries()) {
-        // A slot the run did not rewrite holds an older input's operands: nothing to fix from.
-        if (slotBytes(ctx.table(), s.slot).equals(slotsBefore[i] ?? Buffer.alloc(0))) continue;
-        w = refixSite(w, s, ctx.table()) ?? w;
-        // The same check on a later record (the next frame's CRC) sits somewhere else.
-        const pair = readSlot(ctx.table(), s.slot);
+      for (const s of sites) {
+        // The slot as this variant left it, as a table of one slot.
+        const at = i * row + slots.indexOf(s.slot) * CMP_SLOT_BYTES;
+        const own = watched.subarray(at, at + CMP_SLOT_BYTES);
+        const pair = readSlot(own, 0);
+        // Empty: the compare was not reached, or it held already.
         if (pair === undefined) continue;
+        w = refixSite(w, { ...s, slot: 0 }, own) ?? w;
+        // The same check on a later record (the next frame's CRC) sits somewhere else.
         for (const x of inputToStateSites(v, [pair], FIX_SEARCH)) elsewhere.push(x.input);
       }
       const carried = this.fixes.get(v);
       const made = this.made.get(v);
       for (const x of [w, ...elsewhere]) {
-        if (x === v || fixed.some((y) => y.equals(x))) continue;
+        const key = x.toString('latin1');
+        if (x === v || seen.has(key)) continue;
+        seen.add(key);
         if (carried !== undefined) this.fixes.set(x, carried);
         if (made !== undefined) this.made.set(x, made);
         fixed.push(x);
       }
     }
-    if (fixed.length === 0 || ctx.stopped()) return undefined;
+    if (fixed.length === 0) return undefined;
     return ctx.run(fixed);
   }
 }
@@ -237,8 +255,4 @@ export class InputToStateStage {
 /** A compare without a constant operand: the value compared with the input was computed. */
 function isComputed(site: I2sSite): boolean {
   return !site.constant && site.size >= 2;
-}
-
-function slotBytes(table: Buffer, slot: number): Buffer {
-  return Buffer.from(table.subarray(slot * CMP_SLOT_BYTES, (slot + 1) * CMP_SLOT_BYTES));
 }

@@ -385,6 +385,11 @@ export class FuzzLoop {
     const share = this.opts.chainShare ?? 0;
     return {
       run: (inputs) => this.runInputs(inputs, false),
+      runWatched: async (inputs, slots) => {
+        let watched: Buffer | undefined;
+        const ended = await this.runInputs(inputs, false, (res) => (watched = res.watched), slots);
+        return { ended, watched };
+      },
       table,
       memcmpTable: this.memcmp?.table,
       recordEqual: this.exec.recordEqualCompares?.bind(this.exec),
@@ -415,6 +420,7 @@ export class FuzzLoop {
     inputs: Buffer[],
     seeding: boolean,
     afterRun?: (res: BatchResult) => void,
+    watch?: number[],
   ): Promise<LoopEnd | undefined> {
     // Every stage must respect -max_len (the executor refuses longer inputs): cut here, once.
     const max = this.opts.maxLen;
@@ -424,6 +430,7 @@ export class FuzzLoop {
     const res = await this.exec.runBatch(inputs, {
       feedback: true,
       stopOnFinding: this.opts.stopBatchOnFinding ?? true,
+      ...(watch !== undefined ? { watch } : {}),
     });
     afterRun?.(res);
     const ended = await this.absorb(res, (f) => inputs[f.index] ?? Buffer.alloc(0), seeding);

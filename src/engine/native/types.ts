@@ -91,6 +91,11 @@ export interface BatchOptions {
   stopOnFinding?: boolean;
   /** Compare each execution's counters with the executor's accumulated coverage. Default false. */
   feedback?: boolean;
+  /**
+   * Cmp slots (at most 8) cleared before each input and read after it: BatchResult.watched. A
+   * persistent child then gets the inputs one at a time, not as one replayed batch.
+   */
+  watch?: number[];
 }
 
 export interface BatchFinding extends ExecResult {
@@ -126,6 +131,12 @@ export interface BatchResult {
   findings: BatchFinding[];
   /** Times the fork server was restarted during the batch. */
   restarts: number;
+  /**
+   * With opts.watch: for each input that ran, in order, the watched cmp slots (struct
+   * fwb_cmp_slot each, in opts.watch's order) as that input left them; an empty slot means the
+   * compare was not reached or its operands were equal.
+   */
+  watched?: Buffer;
 }
 
 /** The executor class exported by the addon. */

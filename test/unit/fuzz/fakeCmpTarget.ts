@@ -51,10 +51,26 @@ export abstract class DepthCmpTarget implements LoopExecutor {
     if (s.a !== s.b) writeSlot(this.table, slot, s);
   }
 
+  /** Whether runBatch honours opts.watch, as the native executor does. */
+  protected watches = true;
+
   runBatch(inputs: Buffer[], opts?: BatchOptions): Promise<BatchResult> {
-    const res = runDepthBatch(inputs, opts, (d) => this.depth(d), this.crashDepth, this.acc);
+    const watch = this.watches ? opts?.watch : undefined;
+    const watched: Buffer[] = [];
+    const depthOf = (d: Buffer): number => {
+      if (watch === undefined) return this.depth(d);
+      for (const w of watch) this.table.fill(0, w * CMP_SLOT_BYTES, (w + 1) * CMP_SLOT_BYTES);
+      const depth = this.depth(d);
+      for (const w of watch) {
+        watched.push(
+          Buffer.from(this.table.subarray(w * CMP_SLOT_BYTES, (w + 1) * CMP_SLOT_BYTES)),
+        );
+      }
+      return depth;
+    };
+    const res = runDepthBatch(inputs, opts, depthOf, this.crashDepth, this.acc);
     this.execs += res.execs;
-    return Promise.resolve(res);
+    return Promise.resolve(watch !== undefined ? { ...res, watched: Buffer.concat(watched) } : res);
   }
 
   coverage(): Buffer {
@@ -86,5 +102,35 @@ export class FakeCmpTarget extends DepthCmpTarget {
     if (!this.compare(3, MAGIC1, BigInt(d.readUInt32LE(0)))) return 1;
     if (!this.compare(11, MAGIC2, BigInt(d.readUInt32LE(4)))) return 2;
     return 3;
+  }
+}
+
+/** The fake checksum: a 32-bit hash of the bytes after the first four. */
+export function fakeHash(payload: Buffer): bigint {
+  let h = 7;
+  for (const b of payload) h = (Math.imul(h, 31) + b) >>> 0;
+  return BigInt(h);
+}
+
+/**
+ * `if (le32(data) != hash(data + 4)) return; if (le32(data + 4) == MAGIC1) crash;`: the magic is
+ * compared only in a frame whose stored hash holds, and writing it changes the hash. The hash
+ * compare has no constant operand, as a checksum's has not.
+ */
+export class FakeChecksumTarget extends DepthCmpTarget {
+  constructor(watches = true) {
+    super(3);
+    this.watches = watches;
+  }
+
+  protected depth(d: Buffer): number {
+    if (d.length < 8) return 0;
+    const hash = fakeHash(d.subarray(4));
+    const stored = BigInt(d.readUInt32LE(0));
+    this.record(5, { a: hash, b: stored, size: 4 });
+    if (hash !== stored) return 1;
+    const v = BigInt(d.readUInt32LE(4));
+    this.record(9, { a: MAGIC1, b: v, size: 4, flags: FWB_CMP_CONST });
+    return v === MAGIC1 ? 3 : 2;
   }
 }
