@@ -8,6 +8,7 @@ import {
   readSlot,
   type CmpPair,
 } from './cmpTable';
+import { grownInPlace } from './lengthFields';
 
 /**
  * Exact value for ==, and one either side so that <, <=, > and >= flip as well.
@@ -168,7 +169,8 @@ function grown(v: Buffer, n: number): Buffer {
 
 /**
  * Every variant one pair gives, best first: exact value, then +1 and -1, site by site; then the
- * exact values again with the input grown by the value (a length field and its data); then -2
+ * exact values again with the input grown by the value (a length field and its data), at the
+ * end and in place, with the records around it (see grownInPlace); then -2
  * of a computed bound; then the operand widened (see widened). For chains ('lead' and 'next')
  * the sites go round the widths and byte orders (an 8-byte compare of a 4-byte field, as in
  * `len > size - at` with size_t, also matches 8 bytes somewhere by chance), are counted apart
@@ -184,7 +186,7 @@ function pairVariants(input: Buffer, p: CmpPair, kind: 'plain' | 'lead' | 'next'
   const deltas = constant ? DELTAS : COMPUTED_DELTAS;
   const passes = kind === 'lead' ? [deltas.slice(0, 1), deltas.slice(1)] : [deltas];
   const maxSites = kind === 'lead' ? LEAD_SITES : MAX_SITES;
-  const ways: { size: number; to: bigint; le: boolean; at: number[] }[] = [];
+  const ways: { size: number; from: bigint; to: bigint; le: boolean; at: number[] }[] = [];
   for (const size of widths(p)) {
     if (size > input.length) continue;
     for (const [from, to] of [
@@ -193,12 +195,12 @@ function pairVariants(input: Buffer, p: CmpPair, kind: 'plain' | 'lead' | 'next'
     ] as const) {
       for (const le of size === 1 ? [true] : [true, false]) {
         const at = sites(input, intBytes(from, size, le), maxSites, kind !== 'plain');
-        ways.push({ size, to, le, at });
+        ways.push({ size, from, to, le, at });
       }
     }
   }
   // Plain: way by way, each at all its sites; else site rank by rank across the ways.
-  const order: { size: number; to: bigint; le: boolean; at: number }[] = [];
+  const order: { size: number; from: bigint; to: bigint; le: boolean; at: number }[] = [];
   if (kind === 'plain') {
     for (const w of ways) for (const at of w.at) order.push({ ...w, at });
   } else {
@@ -213,7 +215,7 @@ function pairVariants(input: Buffer, p: CmpPair, kind: 'plain' | 'lead' | 'next'
   // (`len <= 16` is `len < 17`). A computed bound is more often met exactly (`len > size - at`).
   const first: I2sVariant[] = [];
   for (const pass of passes) {
-    for (const [i, { size, to, le, at }] of order.entries()) {
+    for (const [i, { size, from, to, le, at }] of order.entries()) {
       for (const d of pass) {
         const v = Buffer.from(input);
         intBytes(to + d, size, le).copy(v, at);
@@ -223,6 +225,11 @@ function pairVariants(input: Buffer, p: CmpPair, kind: 'plain' | 'lead' | 'next'
         const value = (to + d) & ((1n << BigInt(size * 8)) - 1n);
         if (d === 0n && value > 0n && value <= GROW_UP_TO) {
           longer.push({ input: grown(v, Number(value)), site });
+          const was = from & ((1n << BigInt(size * 8)) - 1n);
+          const inPlace = grownInPlace(input, { at, size, le }, was, value, (x) =>
+            intBytes(x, size, le),
+          );
+          if (inPlace !== undefined) longer.push({ input: inPlace, site });
         }
       }
     }

@@ -241,3 +241,13 @@ test('for chains a range check is met where the input holds the operand plus its
   assert.ok(out.includes('7e4110aa'), out.join(' '));
   assert.deepEqual(inputToStateSites(input, [check], 64), []);
 });
+
+test('a length written inside nested records also grows them, in place', () => {
+  // Section 'S' (16-bit length 4), group 2 (length 2), item 'I' of length 0; `len != 4` wants 4.
+  const input = Buffer.from([0x53, 0x04, 0x00, 0x02, 0x02, 0x49, 0x00]);
+  const variants = inputToStateVariants(input, [pair(4n, 0n, 1)], 64);
+  // The section, the group and the item each end where the input does.
+  const nests = (v: Buffer): boolean =>
+    v[6] === 4 && 3 + v.readUInt16LE(1) === v.length && 5 + (v[4] ?? 0) === v.length;
+  assert.ok(variants.some(nests), variants.map(hex).join(' '));
+});
