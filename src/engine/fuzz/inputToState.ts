@@ -180,6 +180,9 @@ function grown(v: Buffer, n: number): Buffer {
 function pairVariants(input: Buffer, p: CmpPair, kind: 'plain' | 'lead' | 'next'): I2sVariant[] {
   const out: I2sVariant[] = [];
   const longer: I2sVariant[] = [];
+  // One record grown in place per pair, at its first site that has records around it: each
+  // also changes what a checksum over the record covers, and adds little but runs past the first.
+  let grewInPlace: I2sVariant | undefined;
   const below: I2sVariant[] = [];
   const constant = (p.flags & FWB_CMP_CONST) !== 0;
   if (p.a === p.b) return equalVariants(input, p);
@@ -226,10 +229,11 @@ function pairVariants(input: Buffer, p: CmpPair, kind: 'plain' | 'lead' | 'next'
         if (d === 0n && value > 0n && value <= GROW_UP_TO) {
           longer.push({ input: grown(v, Number(value)), site });
           const was = from & ((1n << BigInt(size * 8)) - 1n);
-          const inPlace = grownInPlace(input, { at, size, le }, was, value, (x) =>
-            intBytes(x, size, le),
-          );
-          if (inPlace !== undefined) longer.push({ input: inPlace, site });
+          const inPlace =
+            grewInPlace === undefined
+              ? grownInPlace(input, { at, size, le }, was, value, (x) => intBytes(x, size, le))
+              : undefined;
+          if (inPlace !== undefined) grewInPlace = { input: inPlace, site };
         }
       }
     }
@@ -238,6 +242,7 @@ function pairVariants(input: Buffer, p: CmpPair, kind: 'plain' | 'lead' | 'next'
   const offset =
     kind !== 'plain' && out.length + first.length === 0 ? offsetVariants(input, p) : [];
   if (first.length === 0) first.push(...out.splice(0, 1));
+  if (grewInPlace !== undefined) longer.push(grewInPlace);
   return [...first, ...early, ...offset, ...out, ...longer, ...below, ...widened(input, p)];
 }
 

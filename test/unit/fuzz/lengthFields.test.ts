@@ -32,14 +32,18 @@ test('an item grown to four bytes in place grows its group and section by four',
 });
 
 test('a length grown in the middle puts the new bytes at the end of its old body', () => {
-  // Two items: 'N' with 2 bytes, then 'F' with 1; the first grows to 3.
-  const input = Buffer.from([0x02, 0x07, 0x4e, 0x02, 0x41, 0x42, 0x46, 0x01, 0x05]);
-  const v = grownInPlace(input, { at: 3, size: 1, le: true }, 2n, 3n, (x) => intBytes(x, 1, true));
+  // A section (16-bit length 9) holding a group of two items: 'N' with 2 bytes, then 'F' with 1.
+  // The first item grows to 3.
+  const input = Buffer.from([
+    0x53, 0x09, 0x00, 0x02, 0x07, 0x4e, 0x02, 0x41, 0x42, 0x46, 0x01, 0x05,
+  ]);
+  const v = grownInPlace(input, { at: 6, size: 1, le: true }, 2n, 3n, (x) => intBytes(x, 1, true));
   assert.ok(v !== undefined);
-  assert.equal(v[1], 8, 'group length');
-  assert.equal(v[3], 3);
-  assert.deepEqual([...v.subarray(4, 6)], [0x41, 0x42], 'the old value stays first');
-  assert.deepEqual([...v.subarray(7)], [0x46, 0x01, 0x05], 'the next item follows unchanged');
+  assert.equal(v.readUInt16LE(1), 10, 'section length');
+  assert.equal(v[4], 8, 'group length');
+  assert.equal(v[6], 3);
+  assert.deepEqual([...v.subarray(7, 9)], [0x41, 0x42], 'the old value stays first');
+  assert.deepEqual([...v.subarray(10)], [0x46, 0x01, 0x05], 'the next item follows unchanged');
 });
 
 test('nothing to grow: a smaller value, or an old body past the end of the input', () => {
@@ -55,16 +59,18 @@ test('a field that would overflow its width is left as it is', () => {
   // The outer length is 255, the most a byte holds: growing the inner record cannot grow it.
   const input = Buffer.alloc(256);
   input[0] = 0xff;
-  input[1] = 0x01;
-  const v = grownInPlace(input, { at: 1, size: 1, le: true }, 1n, 5n, (x) => intBytes(x, 1, true));
+  input[1] = 0x03;
+  input[2] = 0x01;
+  const v = grownInPlace(input, { at: 2, size: 1, le: true }, 1n, 5n, (x) => intBytes(x, 1, true));
   assert.ok(v !== undefined);
   assert.equal(v[0], 0xff);
-  assert.equal(v[1], 5);
+  assert.equal(v[1], 7, 'the inner record grew');
+  assert.equal(v[2], 5);
   assert.equal(v.length, 260);
 });
 
-test('a small byte before the place that ends no record is not taken for a length', () => {
-  // Byte 0 would reach to byte 6 of 10: no record ends there, so nothing grows.
+test('one small byte before the place is not taken for a record around it', () => {
+  // Byte 0 would reach to byte 6 of 10, but nothing else encloses the place: nothing grows.
   const input = Buffer.from([0x05, 0x02, 0, 0, 0, 0, 0, 0, 0, 0]);
   const write = (x: bigint): Buffer => intBytes(x, 1, true);
   assert.equal(enclosingFields(input, 4, 1).length, 1);
