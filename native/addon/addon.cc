@@ -302,15 +302,16 @@ private:
       typeError(env, "runBatch: inputs must be an array of Buffers");
     Napi::Array inputs = info[0].As<Napi::Array>();
     bool stopOnFinding = true, feedback = false;
+    std::vector<uint32_t> watch;
     if (info.Length() > 1 && !info[1].IsUndefined()) {
       if (!info[1].IsObject())
         typeError(env, "runBatch: opts must be an object");
       stopOnFinding = boolOption(info[1].As<Napi::Object>(), "stopOnFinding", true);
       feedback = boolOption(info[1].As<Napi::Object>(), "feedback", false);
+      watch = watchOption(info[1].As<Napi::Object>());
     }
     std::unique_ptr<PendingJob> job(new PendingJob(env));
-    if (info.Length() > 1 && info[1].IsObject())
-      job->watch = watchOption(info[1].As<Napi::Object>());
+    job->watch = std::move(watch);
     job->kind = JobKind::Batch;
     job->stopOnFinding = stopOnFinding;
     job->feedback = feedback;

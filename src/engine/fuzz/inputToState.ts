@@ -225,13 +225,15 @@ function pairVariants(input: Buffer, p: CmpPair, kind: 'plain' | 'lead' | 'next'
         const site = { slot: p.slot, at, size, le, constant };
         const into = d === -2n ? below : kind === 'lead' && constant && i === 0 ? first : out;
         into.push({ input: v, site });
-        const value = (to + d) & ((1n << BigInt(size * 8)) - 1n);
+        const width = (1n << BigInt(size * 8)) - 1n;
+        const value = (to + d) & width;
         if (d === 0n && value > 0n && value <= GROW_UP_TO) {
           longer.push({ input: grown(v, Number(value)), site });
-          const was = from & ((1n << BigInt(size * 8)) - 1n);
           const inPlace =
             grewInPlace === undefined
-              ? grownInPlace(input, { at, size, le }, was, value, (x) => intBytes(x, size, le))
+              ? grownInPlace(input, { at, size, le }, from & width, value, (x) =>
+                  intBytes(x, size, le),
+                )
               : undefined;
           if (inPlace !== undefined) grewInPlace = { input: inPlace, site };
         }

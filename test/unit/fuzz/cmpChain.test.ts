@@ -3,9 +3,8 @@ import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { FWB_CMP_CONST } from '../../../src/engine/fuzz/cmpTable';
 import { revealedPairs, runChain } from '../../../src/engine/fuzz/i2sChain';
-import { FuzzLoop, type LoopEnd } from '../../../src/engine/fuzz/loop';
-import { createRng } from '../../../src/engine/fuzz/rng';
-import { cmpTableOf, DepthCmpTarget } from './fakeCmpTarget';
+import type { LoopEnd } from '../../../src/engine/fuzz/loop';
+import { cmpTableOf, DepthCmpTarget, fuzzUntilFinding } from './fakeCmpTarget';
 
 const RUNS = 400;
 const TAG = 0xbeefn;
@@ -33,22 +32,9 @@ class ChunkTarget extends DepthCmpTarget {
 
 async function fuzz(chainShare: number, seed: number): Promise<{ end: LoopEnd; execs: number }> {
   const target = new ChunkTarget();
-  const loop = new FuzzLoop(
-    target,
-    {
-      rng: createRng(seed),
-      maxLen: 64,
-      dictionary: [],
-      cmpFeedback: true,
-      maxTotalTimeMs: 0,
-      maxRuns: RUNS,
-      batchTargetMs: 10,
-      chainShare,
-    },
-    { onNew: () => undefined, onFinding: () => false },
-  );
   // A length far past the end, over bytes that are not the tag.
-  const end = await loop.run([Buffer.from('f0a1a2a3a4a5a6a7a8a9', 'hex')]);
+  const seeds = [Buffer.from('f0a1a2a3a4a5a6a7a8a9', 'hex')];
+  const { end } = await fuzzUntilFinding(target, seed, RUNS, seeds, { chainShare });
   return { end, execs: target.execs };
 }
 

@@ -1,9 +1,8 @@
 // The fuzzing loop with comparison feedback, against a fake target guarded by two 32-bit magics.
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { FuzzLoop, type LoopEnd } from '../../../src/engine/fuzz/loop';
-import { createRng } from '../../../src/engine/fuzz/rng';
-import { FakeCmpTarget, MAGIC1, MAGIC2 } from './fakeCmpTarget';
+import type { LoopEnd } from '../../../src/engine/fuzz/loop';
+import { FakeCmpTarget, fuzzUntilFinding, MAGIC1, MAGIC2 } from './fakeCmpTarget';
 
 const RUNS = 20_000;
 
@@ -13,27 +12,10 @@ async function fuzz(
   dictionary: Buffer[] = [],
 ): Promise<{ end: LoopEnd; crash: Buffer | undefined; target: FakeCmpTarget }> {
   const target = new FakeCmpTarget();
-  let crash: Buffer | undefined;
-  const loop = new FuzzLoop(
-    target,
-    {
-      rng: createRng(seed),
-      maxLen: 64,
-      dictionary,
-      cmpFeedback,
-      maxTotalTimeMs: 0,
-      maxRuns: RUNS,
-      batchTargetMs: 10,
-    },
-    {
-      onNew: () => undefined,
-      onFinding: (input) => {
-        crash = input;
-        return false;
-      },
-    },
-  );
-  const end = await loop.run([]);
+  const { end, crash } = await fuzzUntilFinding(target, seed, RUNS, [], {
+    cmpFeedback,
+    dictionary,
+  });
   return { end, crash, target };
 }
 
@@ -70,19 +52,7 @@ test('cmp feedback without a cmpTable on the executor is ignored', async () => {
     runBatch: target.runBatch.bind(target),
     coverage: target.coverage.bind(target),
   };
-  const loop = new FuzzLoop(
-    plain,
-    {
-      rng: createRng(1),
-      maxLen: 64,
-      dictionary: [],
-      cmpFeedback: true,
-      maxTotalTimeMs: 0,
-      maxRuns: 500,
-      batchTargetMs: 10,
-    },
-    { onNew: () => undefined, onFinding: () => false },
-  );
-  assert.equal(await loop.run([]), 'runs');
+  const { end } = await fuzzUntilFinding(plain, 1, 500);
+  assert.equal(end, 'runs');
   assert.equal(target.execs, 500);
 });

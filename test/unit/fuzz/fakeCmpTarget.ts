@@ -1,7 +1,13 @@
 // Test doubles for comparison feedback: synthetic fwb_cmp_slot tables and a fake target that
 // records its compares in one, as the native runtime does.
 import { CMP_SLOT_BYTES, FWB_CMP_CONST } from '../../../src/engine/fuzz/cmpTable';
-import type { LoopExecutor } from '../../../src/engine/fuzz/loop';
+import {
+  FuzzLoop,
+  type LoopEnd,
+  type LoopExecutor,
+  type LoopOptions,
+} from '../../../src/engine/fuzz/loop';
+import { createRng } from '../../../src/engine/fuzz/rng';
 import { runDepthBatch } from '../../helpers/depthTarget';
 import type { BatchOptions, BatchResult } from '../../../src/engine/native/types';
 
@@ -133,4 +139,40 @@ export class FakeChecksumTarget extends DepthCmpTarget {
     this.record(9, { a: MAGIC1, b: v, size: 4, flags: FWB_CMP_CONST });
     return v === MAGIC1 ? 3 : 2;
   }
+}
+
+/**
+ * Fuzzes `target` with comparison feedback from `seeds` (none: an empty input) until the first
+ * finding or `maxRuns`; `extra` adds loop options (a dictionary, a chain share).
+ */
+export async function fuzzUntilFinding(
+  target: LoopExecutor,
+  seed: number,
+  maxRuns: number,
+  seeds: Buffer[] = [],
+  extra: Partial<LoopOptions> = {},
+): Promise<{ end: LoopEnd; crash: Buffer | undefined }> {
+  let crash: Buffer | undefined;
+  const loop = new FuzzLoop(
+    target,
+    {
+      rng: createRng(seed),
+      maxLen: 64,
+      dictionary: [],
+      cmpFeedback: true,
+      maxTotalTimeMs: 0,
+      maxRuns,
+      batchTargetMs: 10,
+      ...extra,
+    },
+    {
+      onNew: () => undefined,
+      onFinding: (input) => {
+        crash = input;
+        return false;
+      },
+    },
+  );
+  const end = await loop.run(seeds);
+  return { end, crash };
 }

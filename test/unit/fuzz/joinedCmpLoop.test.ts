@@ -2,9 +2,7 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { FWB_CMP_CONST } from '../../../src/engine/fuzz/cmpTable';
-import { FuzzLoop } from '../../../src/engine/fuzz/loop';
-import { createRng } from '../../../src/engine/fuzz/rng';
-import { DepthCmpTarget, MAGIC1, MAGIC2 } from './fakeCmpTarget';
+import { DepthCmpTarget, fuzzUntilFinding, MAGIC1, MAGIC2 } from './fakeCmpTarget';
 
 const RUNS = 20_000;
 
@@ -31,27 +29,8 @@ class JoinedCmpTarget extends DepthCmpTarget {
 for (const seed of [1, 2, 3]) {
   test(`both magics of one branch are written together (seed ${seed})`, async () => {
     const target = new JoinedCmpTarget();
-    let crash: Buffer | undefined;
-    const loop = new FuzzLoop(
-      target,
-      {
-        rng: createRng(seed),
-        maxLen: 64,
-        dictionary: [],
-        cmpFeedback: true,
-        maxTotalTimeMs: 0,
-        maxRuns: RUNS,
-        batchTargetMs: 10,
-      },
-      {
-        onNew: () => undefined,
-        onFinding: (input) => {
-          crash = input;
-          return false;
-        },
-      },
-    );
-    assert.equal(await loop.run([]), 'finding');
+    const { end, crash } = await fuzzUntilFinding(target, seed, RUNS);
+    assert.equal(end, 'finding');
     assert.ok(crash !== undefined);
     assert.equal(BigInt(crash.readUInt32LE(0)), MAGIC1);
     assert.equal(BigInt(crash.readUInt32LE(4)), MAGIC2);
