@@ -1,4 +1,5 @@
 // The input-to-state stage of a new corpus entry, with checksum fix-ups for entries that need them.
+import { fixesNear, firstChange } from './checksumFix';
 import { CMP_SLOT_BYTES, readCmpTable, readSlot } from './cmpTable';
 import { pinnedVariants } from './colorize';
 import { runChain, type ChainContext } from './i2sChain';
@@ -14,6 +15,7 @@ import type { LoopEnd } from './loop';
 import { memcmpVariants, readMemcmpTable } from './memcmpTable';
 import {
   RECENT_ENTRIES,
+  knownRecordRepeats,
   recordOf,
   repeatVariants,
   shiftedSites,
@@ -21,6 +23,7 @@ import {
   splicedVariants,
   type Insertion,
   type Provenance,
+  type RecordVariant,
 } from './repeatRecord';
 import { copyTables, runAlone } from './runAlone';
 
@@ -47,7 +50,9 @@ const MAX_FIXES = 4;
 const FIX_MUTANTS = 64;
 /** Entries whose records are spliced with a new entry's (two variants each). */
 const RECORD_POOL = 16;
-/** Places a recomputed value is tried at besides the remembered one (a record further on). */
+/** Cmp slots one batch can watch (the runtime's limit). */
+const MAX_WATCHED = 8;
+/** Places a recomputed value is tried at besides the remembered one (see fixesNear). */
 const FIX_SEARCH = 4;
 
 /**
@@ -89,12 +94,23 @@ export class InputToStateStage {
   private readonly fixes = new WeakMap<Buffer, readonly I2sSite[]>();
   /** How a variant, chain link or mutant was made from a corpus entry (see repeatVariants). */
   private readonly made = new WeakMap<Buffer, Provenance>();
+  /**
+   * The slots of the checksum compares that fix sites of corpus entries wrote to, newest last:
+   * where a checksum is checked does not depend on the input, so any input's mutants can be
+   * fixed up for it, at the places fixesNear finds.
+   */
+  private checksumSlots: number[] = [];
   /** The latest entries whose record is known, for splicedVariants. */
   private readonly records: { input: Buffer; record: Insertion }[] = [];
 
   /** The fix sites an input carries (tests, diagnostics). */
   fixSites(input: Buffer): readonly I2sSite[] {
     return this.fixes.get(input) ?? [];
+  }
+
+  /** Whether a corpus entry passed a checksum with a fix-up (see fixedHavoc). */
+  knowsChecksums(): boolean {
+    return this.checksumSlots.length > 0;
   }
 
   /** `child`, a mutant of `parent`, carries the parent's fix sites. */
@@ -110,6 +126,10 @@ export class InputToStateStage {
    */
   async run(input: Buffer, before: Buffer, ctx: I2sContext): Promise<LoopEnd | undefined> {
     const inherited = this.fixes.get(input) ?? [];
+    for (const site of inherited) {
+      if (this.checksumSlots.includes(site.slot)) continue;
+      this.checksumSlots = [...this.checksumSlots, site.slot].slice(-MAX_FIXES);
+    }
     const repeatEnd = await this.runRepeats(input, inherited, ctx);
     if (repeatEnd !== undefined || ctx.stopped()) return repeatEnd;
     const chain = ctx.chainBudget !== undefined;
@@ -155,7 +175,21 @@ export class InputToStateStage {
     if (inherited.length === 0) return ctx.run(rest.map((v) => v.input));
     const mutants = ctx.mutants(input, ctx.budget(FIX_MUTANTS));
     for (const m of mutants) this.inherit(m, input);
-    return this.runWithFixes([...rest.map((v) => v.input), ...mutants], inherited, ctx);
+    return this.runWithFixes(input, [...rest.map((v) => v.input), ...mutants], inherited, ctx);
+  }
+
+  /**
+   * `n` havoc mutants of corpus entry `parent`, run with fix-ups for the checksums known so far
+   * (see runWithFixes).
+   * An entry's own mutants run so when it comes, but one that passes a checksum is often a
+   * single change away from the bug, and a change that havoc makes rarely (the length of the
+   * one record that would overrun) needs many more mutants than that.
+   */
+  async fixedHavoc(parent: Buffer, n: number, ctx: I2sContext): Promise<LoopEnd | undefined> {
+    const sites = this.fixes.get(parent) ?? [];
+    const mutants = ctx.mutants(parent, ctx.budget(n));
+    for (const m of mutants) this.inherit(m, parent);
+    return this.runWithFixes(parent, mutants, sites, ctx);
   }
 
   /**
@@ -177,8 +211,9 @@ export class InputToStateStage {
   }
 
   /**
-   * The entry with the block it added to an older one repeated (see repeatRecord), in one batch:
-   * a copy of a record that passed its checksum passes it again, so they need no fix-up.
+   * The entry with the block it added to an older one repeated (see repeatRecord), and with the
+   * records of other entries it holds repeated, in one batch: a copy of a record that passed its
+   * checksum passes it again, so they need no fix-up.
    */
   private async runRepeats(
     input: Buffer,
@@ -186,23 +221,36 @@ export class InputToStateStage {
     ctx: I2sContext,
   ): Promise<LoopEnd | undefined> {
     const record = recordOf(input, this.made.get(input), ctx.recentEntries(RECENT_ENTRIES));
-    if (record === undefined) return undefined;
-    const variants = [
-      ...repeatVariants(input, record, ctx.maxLen),
-      ...splicedVariants(input, record, this.records, ctx.maxLen),
-    ];
-    this.records.push({ input, record });
-    if (this.records.length > RECORD_POOL) this.records.shift();
-    for (const v of variants) {
-      this.made.set(v.input, v.made);
-      // Copies of the entry's record move the sites behind it; spliced ones carry none.
-      if (inherited.length > 0 && v.made.origin === input) {
-        const copies = (v.input.length - input.length) / record.size;
-        if (Number.isInteger(copies))
-          this.fixes.set(v.input, shiftedSites(inherited, record, copies));
-      }
+    const variants: RecordVariant[] = [];
+    if (record !== undefined) {
+      const own = repeatVariants(input, record, ctx.maxLen);
+      this.moveFixes(own, inherited, input, record);
+      variants.push(...own, ...splicedVariants(input, record, this.records, ctx.maxLen));
     }
-    return ctx.run(variants.map((v) => v.input));
+    for (const v of knownRecordRepeats(input, record, this.records, ctx.maxLen)) {
+      this.moveFixes([v], inherited, input, v.block);
+      variants.push(v);
+    }
+    if (record !== undefined) {
+      this.records.push({ input, record });
+      if (this.records.length > RECORD_POOL) this.records.shift();
+    }
+    for (const v of variants) this.made.set(v.input, v.made);
+    return variants.length > 0 ? ctx.run(variants.map((v) => v.input)) : undefined;
+  }
+
+  /** Copies of `block` in `variants` of `input` move the fix sites behind it. */
+  private moveFixes(
+    variants: readonly RecordVariant[],
+    inherited: readonly I2sSite[],
+    input: Buffer,
+    block: Insertion,
+  ): void {
+    if (inherited.length === 0) return;
+    for (const v of variants) {
+      const copies = (v.input.length - input.length) / block.size;
+      this.fixes.set(v.input, shiftedSites(inherited, block, copies));
+    }
   }
 
   /**
@@ -211,11 +259,15 @@ export class InputToStateStage {
    * trip each: on the mmio bench target that took half the time before the crash.)
    */
   private async runWithFixes(
+    parent: Buffer,
     variants: Buffer[],
     sites: readonly I2sSite[],
     ctx: I2sContext,
   ): Promise<LoopEnd | undefined> {
-    const slots = [...new Set(sites.map((s) => s.slot))];
+    const slots = [...new Set([...sites.map((s) => s.slot), ...this.checksumSlots])].slice(
+      0,
+      MAX_WATCHED,
+    );
     const { ended, watched } = await ctx.runWatched(variants, slots);
     if (ended !== undefined || watched === undefined || ctx.stopped()) return ended;
     const row = slots.length * CMP_SLOT_BYTES;
@@ -225,16 +277,16 @@ export class InputToStateStage {
       if ((i + 1) * row > watched.length) break;
       let w = v;
       const elsewhere: Buffer[] = [];
-      for (const s of sites) {
+      for (const [k, slot] of slots.entries()) {
         // The slot as this variant left it, as a table of one slot.
-        const at = i * row + slots.indexOf(s.slot) * CMP_SLOT_BYTES;
+        const at = i * row + k * CMP_SLOT_BYTES;
         const own = watched.subarray(at, at + CMP_SLOT_BYTES);
         const pair = readSlot(own, 0);
         // Empty: the compare was not reached, or it held already.
         if (pair === undefined) continue;
-        w = refixSite(w, { ...s, slot: 0 }, own) ?? w;
+        for (const s of sites) if (s.slot === slot) w = refixSite(w, { ...s, slot: 0 }, own) ?? w;
         // The same check on a later record (the next frame's CRC) sits somewhere else.
-        for (const x of inputToStateSites(v, [pair], FIX_SEARCH)) elsewhere.push(x.input);
+        elsewhere.push(...fixesNear(v, firstChange(v, parent), pair, FIX_SEARCH));
       }
       const carried = this.fixes.get(v);
       const made = this.made.get(v);

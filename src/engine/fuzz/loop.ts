@@ -58,6 +58,14 @@ const BATCH_TOKENS = 1024;
  * variants and what they reveal, several links deep.
  */
 const CHAIN_BUDGET = 160;
+/**
+ * Havoc mutants of entries past a checksum, fixed up (see InputToStateStage.fixedHavoc), take
+ * at most this share of the wall time: the target's own havoc breaks their checksum nearly
+ * every time, and a fixed-up mutant costs two runs handed over, each like a dozen in-target.
+ */
+const FIXED_HAVOC_SHARE = 0.1;
+/** Mutants of one entry fixed up at a time. */
+const FIXED_HAVOC_BATCH = 256;
 /** Largest batch: an in-target batch runs a million trivial inputs in a second. */
 const MAX_BATCH = 1 << 20;
 /** Largest batch of inputs made here and handed over one by one. */
@@ -90,6 +98,8 @@ export interface LoopOptions {
    * otherwise spend most of its time in them. Past the share, entries get batched variants.
    */
   chainShare?: number;
+  /** Share of the wall time for fixed-up havoc (default FIXED_HAVOC_SHARE; 0: none). */
+  fixedHavocShare?: number;
   now?: () => number;
 }
 
@@ -154,6 +164,8 @@ export class FuzzLoop {
   private havocExecs = 0;
   /** Milliseconds spent on input-to-state with chains (see LoopOptions.chainShare). */
   private chainMs = 0;
+  /** Milliseconds spent on fixed-up havoc (see FIXED_HAVOC_SHARE). */
+  private fixedMs = 0;
 
   constructor(
     private readonly exec: LoopExecutor,
@@ -246,6 +258,8 @@ export class FuzzLoop {
         if (probeEnd !== undefined) return probeEnd;
         this.probeExecs += this.execs - probeStart;
       }
+      const fixedEnd = await this.fixedHavocShare();
+      if (fixedEnd !== undefined) return fixedEnd;
       const t0 = this.now();
       const execsBefore = this.execs;
       const ended = await this.havocBatch(this.remainingRuns(this.batchSize));
@@ -348,6 +362,36 @@ export class FuzzLoop {
     const ended = await this.runInputs([input], false);
     if (ended !== undefined) return ended;
     return this.i2s.run(input, before, this.i2sContext(this.cmp.table));
+  }
+
+  private elapsed(): number {
+    return this.now() - this.started;
+  }
+
+  /**
+   * Fixed-up havoc mutants of entries past a checksum, in batches until they had their share of
+   * the time (FIXED_HAVOC_SHARE) or the scheduler picks none.
+   */
+  private async fixedHavocShare(): Promise<LoopEnd | undefined> {
+    const share = this.opts.fixedHavocShare ?? FIXED_HAVOC_SHARE;
+    if (this.cmp === undefined || share <= 0) return undefined;
+    while (this.fixedMs <= share * this.elapsed()) {
+      const start = this.now();
+      const ran = await this.fixedHavoc(this.cmp.table);
+      this.fixedMs += this.now() - start;
+      if (ran !== 'ran') return ran;
+      const end = this.limitReached();
+      if (end !== undefined) return end;
+    }
+    return undefined;
+  }
+
+  /** Fixed-up havoc mutants of an entry the scheduler picks, once a checksum is known. */
+  private async fixedHavoc(table: () => Buffer): Promise<LoopEnd | 'ran' | undefined> {
+    if (!this.i2s.knowsChecksums()) return undefined;
+    const parent = this.corpus.pick(this.opts.rng).input;
+    const ctx = this.i2sContext(table);
+    return (await this.i2s.fixedHavoc(parent, FIXED_HAVOC_BATCH, ctx)) ?? 'ran';
   }
 
   /**

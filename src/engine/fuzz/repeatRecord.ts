@@ -167,3 +167,40 @@ export function splicedVariants(
   }
   return out;
 }
+
+/** Shorter records are not looked for in other entries: a few bytes match anywhere by chance. */
+export const MIN_KNOWN_RECORD = 4;
+
+/** A variant of repeatVariants, with the block it repeated (its fix sites move behind it). */
+export interface KnownRepeat extends RecordVariant {
+  block: Insertion;
+}
+
+/**
+ * The entry with each known record it holds repeated where it first occurs (see repeatVariants).
+ * A record is another entry's (`pool`); an entry often carries it among others it found later,
+ * and the block this entry added (`own`, repeated already) then spans several of them. The
+ * checksum bench target's append frames are such a record: an entry that added them with a
+ * clear frame between each (unlock, append, clear) never fills the registers when that block
+ * is repeated, and does when the append alone is.
+ */
+export function knownRecordRepeats(
+  entry: Buffer,
+  own: Insertion | undefined,
+  pool: readonly { input: Buffer; record: Insertion }[],
+  maxLen: number,
+): KnownRepeat[] {
+  const out: KnownRepeat[] = [];
+  const seen = new Set<string>();
+  for (const p of pool) {
+    const bytes = p.input.subarray(p.record.at, p.record.at + p.record.size);
+    const key = bytes.toString('latin1');
+    if (bytes.length < MIN_KNOWN_RECORD || seen.has(key)) continue;
+    seen.add(key);
+    const at = entry.indexOf(bytes);
+    if (at < 0 || (own !== undefined && own.at === at && own.size === bytes.length)) continue;
+    const block = { at, size: bytes.length };
+    for (const v of repeatVariants(entry, block, maxLen)) out.push({ ...v, block });
+  }
+  return out;
+}

@@ -43,11 +43,13 @@ export const MAGIC2 = 0x1badf00dn;
  * depth per input (see runDepthBatch); subclasses say how deep and where the crash is.
  */
 export abstract class DepthCmpTarget implements LoopExecutor {
-  readonly acc = Buffer.alloc(4);
+  readonly acc: Buffer;
   readonly table = cmpTableOf({});
   execs = 0;
 
-  constructor(private readonly crashDepth: number) {}
+  constructor(private readonly crashDepth: number) {
+    this.acc = Buffer.alloc(crashDepth + 1);
+  }
 
   /** Edges the input reaches; crashDepth means the crash. */
   protected abstract depth(d: Buffer): number;
@@ -176,3 +178,43 @@ export async function fuzzUntilFinding(
   const end = await loop.run(seeds);
   return { end, crash };
 }
+
+/** Bytes of a FakeFramesTarget frame: a payload of four, then their fakeHash. */
+export const FRAME = 8;
+
+/** A frame of FakeFramesTarget with `payload` (four bytes) and the hash that makes it valid. */
+export function fakeFrame(payload: number[]): Buffer {
+  const f = Buffer.alloc(FRAME);
+  Buffer.from(payload).copy(f);
+  f.writeUInt32LE(Number(fakeHash(f.subarray(0, 4))), 4);
+  return f;
+}
+
+/**
+ * Frames checked in turn, each by a hash over its payload in the four bytes behind it (the
+ * compare has no constant); the first that fails ends the input. Depth 1 + the valid frames (up
+ * to twelve); the crash: a valid frame past the fourth whose payload starts with a byte of 0x80
+ * or more, then 0x22. No compare guards those bytes, so only havoc reaches them, and only when
+ * the frame it changed is fixed up: a corpus of like frames stores one hash in every trailer.
+ */
+export class FakeFramesTarget extends DepthCmpTarget {
+  constructor() {
+    super(FRAMES_CRASH);
+  }
+
+  protected depth(d: Buffer): number {
+    let valid = 0;
+    for (let at = 0; at + FRAME <= d.length; at += FRAME) {
+      const hash = fakeHash(d.subarray(at, at + 4));
+      const stored = BigInt(d.readUInt32LE(at + 4));
+      this.record(5, { a: hash, b: stored, size: 4 });
+      if (hash !== stored) break;
+      if (valid >= 4 && (d[at] ?? 0) >= 0x80 && d[at + 1] === 0x22) return FRAMES_CRASH;
+      valid++;
+    }
+    return 1 + Math.min(valid, 12);
+  }
+}
+
+/** FakeFramesTarget's crash depth: past its deepest edge. */
+const FRAMES_CRASH = 14;

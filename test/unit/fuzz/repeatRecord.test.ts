@@ -5,9 +5,12 @@ import {
   addedBlock,
   changedBlock,
   insertedBlock,
+  knownRecordRepeats,
+  MIN_KNOWN_RECORD,
   recordOf,
   repeatVariants,
   REPEAT_BYTES,
+  REPEATS,
   shiftedSites,
   splicedVariants,
 } from '../../../src/engine/fuzz/repeatRecord';
@@ -99,4 +102,29 @@ test('fix sites behind the copies move by what was inserted', () => {
     moved.map((s) => s.at),
     [3, 20],
   );
+});
+
+test("another entry's record is repeated where this entry first holds it", () => {
+  const clear = hex('7e 43 00 1d 0f');
+  // An entry that added unlock, append and clear as one block: repeating that block clears
+  // the registers every time; the append alone, a record an older entry added, fills them.
+  const entry = Buffer.concat([UNLOCK, APPEND, clear, FILL]);
+  const pool = [
+    { input: Buffer.concat([FILL, APPEND]), record: { at: FILL.length, size: APPEND.length } },
+    // The same record again, a record the entry does not hold, and one too short to look for.
+    { input: Buffer.concat([APPEND, FILL]), record: { at: 0, size: APPEND.length } },
+    { input: Buffer.concat([hex('7e 52 01 00 aaaa'), FILL]), record: { at: 0, size: 6 } },
+    { input: UNLOCK, record: { at: 0, size: MIN_KNOWN_RECORD - 1 } },
+  ];
+  const own = { at: 0, size: UNLOCK.length + APPEND.length + clear.length };
+  const out = knownRecordRepeats(entry, own, pool, 4096);
+  assert.equal(out.length, REPEATS.length);
+  for (const [i, v] of out.entries()) {
+    assert.deepEqual(v.block, { at: UNLOCK.length, size: APPEND.length });
+    const copies = Array.from({ length: (REPEATS[i] ?? 0) + 1 }, () => APPEND);
+    assert.ok(v.input.equals(Buffer.concat([UNLOCK, ...copies, clear, FILL])));
+  }
+  // The entry's own block is repeated by repeatVariants already.
+  const appendOnly = { at: UNLOCK.length, size: APPEND.length };
+  assert.deepEqual(knownRecordRepeats(entry, appendOnly, pool, 4096), []);
 });
