@@ -180,10 +180,9 @@ export class InputToStateStage {
 
   /**
    * `n` havoc mutants of corpus entry `parent`, run with fix-ups for the checksums known so far
-   * (see runWithFixes).
-   * An entry's own mutants run so when it comes, but one that passes a checksum is often a
-   * single change away from the bug, and a change that havoc makes rarely (the length of the
-   * one record that would overrun) needs many more mutants than that.
+   * (see runWithFixes). A new entry's own mutants run so once, but an entry past a checksum is
+   * often one rare change away from the bug (the length of the one record that would overrun),
+   * and an entry that no fix-up made (a seed, a repeat) has no mutants fixed otherwise.
    */
   async fixedHavoc(parent: Buffer, n: number, ctx: I2sContext): Promise<LoopEnd | undefined> {
     const sites = this.fixes.get(parent) ?? [];
