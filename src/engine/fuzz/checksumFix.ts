@@ -1,6 +1,6 @@
 // Where a recomputed checksum goes in a changed input: the stored value's places nearest the change.
 import { intBytes, type CmpPair } from './cmpTable';
-import { widths } from './inputToState';
+import { sites, widths } from './inputToState';
 
 /** Where a value is written, and what. */
 interface Place {
@@ -38,7 +38,7 @@ export function fixesNear(input: Buffer, changedAt: number, p: CmpPair, max: num
       for (const le of [true, false]) {
         const stored = intBytes(from, size, le);
         const bytes = intBytes(to, size, le);
-        for (let at = input.indexOf(stored); at >= 0; at = input.indexOf(stored, at + 1)) {
+        for (const at of sites(input, stored, Infinity)) {
           (at >= changedAt ? after : before).push({ at, bytes });
         }
       }

@@ -276,6 +276,7 @@ export class InputToStateStage {
       if ((i + 1) * row > watched.length) break;
       let w = v;
       const elsewhere: Buffer[] = [];
+      const changedAt = firstChange(v, parent);
       for (const [k, slot] of slots.entries()) {
         // The slot as this variant left it, as a table of one slot.
         const at = i * row + k * CMP_SLOT_BYTES;
@@ -285,7 +286,7 @@ export class InputToStateStage {
         if (pair === undefined) continue;
         for (const s of sites) if (s.slot === slot) w = refixSite(w, { ...s, slot: 0 }, own) ?? w;
         // The same check on a later record (the next frame's CRC) sits somewhere else.
-        elsewhere.push(...fixesNear(v, firstChange(v, parent), pair, FIX_SEARCH));
+        elsewhere.push(...fixesNear(v, changedAt, pair, FIX_SEARCH));
       }
       const carried = this.fixes.get(v);
       const made = this.made.get(v);

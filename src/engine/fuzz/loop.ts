@@ -214,7 +214,7 @@ export class FuzzLoop {
   }
 
   stats(): LoopStats {
-    const elapsedMs = this.now() - this.started;
+    const elapsedMs = this.elapsed();
     return {
       execs: this.execs,
       corpus: this.corpus.size,
@@ -275,7 +275,7 @@ export class FuzzLoop {
   private limitReached(): LoopEnd | undefined {
     if (this.stopRequested) return 'stopped';
     if (this.opts.maxRuns > 0 && this.execs >= this.opts.maxRuns) return 'runs';
-    if (this.opts.maxTotalTimeMs > 0 && this.now() - this.started >= this.opts.maxTotalTimeMs) {
+    if (this.opts.maxTotalTimeMs > 0 && this.elapsed() >= this.opts.maxTotalTimeMs) {
       return 'time';
     }
     return undefined;
@@ -369,29 +369,22 @@ export class FuzzLoop {
   }
 
   /**
-   * Fixed-up havoc mutants of entries past a checksum, in batches until they had their share of
-   * the time (FIXED_HAVOC_SHARE) or the scheduler picks none.
+   * Fixed-up havoc mutants of entries the scheduler picks, once a checksum is known, in batches
+   * until they had their share of the time (FIXED_HAVOC_SHARE).
    */
   private async fixedHavocShare(): Promise<LoopEnd | undefined> {
     const share = this.opts.fixedHavocShare ?? FIXED_HAVOC_SHARE;
-    if (this.cmp === undefined || share <= 0) return undefined;
+    if (this.cmp === undefined || share <= 0 || !this.i2s.knowsChecksums()) return undefined;
     while (this.fixedMs <= share * this.elapsed()) {
       const start = this.now();
-      const ran = await this.fixedHavoc(this.cmp.table);
+      const parent = this.corpus.pick(this.opts.rng).input;
+      const ctx = this.i2sContext(this.cmp.table);
+      const end =
+        (await this.i2s.fixedHavoc(parent, FIXED_HAVOC_BATCH, ctx)) ?? this.limitReached();
       this.fixedMs += this.now() - start;
-      if (ran !== 'ran') return ran;
-      const end = this.limitReached();
       if (end !== undefined) return end;
     }
     return undefined;
-  }
-
-  /** Fixed-up havoc mutants of an entry the scheduler picks, once a checksum is known. */
-  private async fixedHavoc(table: () => Buffer): Promise<LoopEnd | 'ran' | undefined> {
-    if (!this.i2s.knowsChecksums()) return undefined;
-    const parent = this.corpus.pick(this.opts.rng).input;
-    const ctx = this.i2sContext(table);
-    return (await this.i2s.fixedHavoc(parent, FIXED_HAVOC_BATCH, ctx)) ?? 'ran';
   }
 
   /**
@@ -446,8 +439,7 @@ export class FuzzLoop {
           .slice(-n)
           .map((e) => e.input),
       maxLen: this.opts.maxLen,
-      chainBudget:
-        share > 0 && this.chainMs <= share * (this.now() - this.started) ? CHAIN_BUDGET : undefined,
+      chainBudget: share > 0 && this.chainMs <= share * this.elapsed() ? CHAIN_BUDGET : undefined,
       mutants: (parent, n) => {
         const maxLen = this.lengths.limitFor(parent);
         const out: Buffer[] = [];
