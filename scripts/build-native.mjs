@@ -87,9 +87,28 @@ function buildAddon() {
   const dir = join(root, 'native', 'addon');
   const srcs = sources(dir, ['.cc']);
   if (srcs.length === 0) return;
-  const deps = [...srcs, ...sources(dir, ['.h']), ...headers];
+  // The target's havoc mutator, compiled in too: the engine's stages make mutants with it.
+  const mutator = join(root, 'native', 'runtime', 'mutate.c');
+  const mutatorHeaders = ['mutate.h', 'runtime.h'].map((h) => join(root, 'native', 'runtime', h));
+  const deps = [...srcs, ...sources(dir, ['.h']), ...headers, mutator, ...mutatorHeaders];
   const output = join(outDir, 'fuzzwb.node');
   if (upToDate(output, deps)) return;
+  const cc = process.env.FUZZWB_RUNTIME_CC || findTool(['gcc', 'clang-19', 'clang', 'cc']);
+  if (!cc) throw new Error('no C compiler found: install gcc (apt-get install gcc)');
+  const mutatorObj = join(outDir, 'addon-mutate.o');
+  run(
+    cc,
+    [
+      '-std=gnu11',
+      '-O2',
+      '-g',
+      '-fPIC',
+      '-Wall',
+      '-Wextra',
+      '-Werror',
+      '-fvisibility=hidden',
+    ].concat(['-I', includeDir, '-c', mutator, '-o', mutatorObj]),
+  );
   const cxx = process.env.FUZZWB_ADDON_CXX || findTool(['g++', 'clang++-19', 'clang++', 'c++']);
   if (!cxx) throw new Error('no C++ compiler found: install g++ (apt-get install g++)');
   const napiHeaders = require('node-api-headers').include_dir;
@@ -115,6 +134,7 @@ function buildAddon() {
     '-I',
     addonApi,
     ...srcs,
+    mutatorObj,
     '-o',
     output,
   ]);

@@ -4,11 +4,13 @@
 #include <sched.h>
 
 #include <cmath>
+#include <cstring>
 #include <limits>
 #include <memory>
 #include <string>
 
 #include "executor_thread.h"
+#include "mutator.h"
 
 namespace fuzzwb {
 namespace {
@@ -141,6 +143,12 @@ Napi::Object resultToJs(Napi::Env env, const ExecResult &r) {
   o.Set("ret", r.ret);
   o.Set("newCoverage", r.newCoverage);
   o.Set("pid", int32_t(r.pid));
+  o.Set("execUs", double(r.execUs));
+  if (!r.features.empty()) {
+    Napi::Uint32Array features = Napi::Uint32Array::New(env, r.features.size());
+    std::memcpy(features.Data(), r.features.data(), r.features.size() * sizeof(uint32_t));
+    o.Set("features", features);
+  }
   return o;
 }
 
@@ -190,6 +198,7 @@ Napi::Value answerToJs(Napi::Env env, const Job &job) {
     }
     o.Set("findings", findings);
     o.Set("restarts", job.batch.restarts);
+    o.Set("covered", job.batch.covered);
     if (!job.watch.empty())
       o.Set("watched",
             Napi::Buffer<uint8_t>::Copy(env, job.batch.watched.data(), job.batch.watched.size()));
@@ -199,6 +208,73 @@ Napi::Value answerToJs(Napi::Env env, const Job &job) {
     break;
   }
   return env.Undefined();
+}
+
+// The Buffers of array `key` of `req`, copied (`what` names the call in errors).
+std::vector<Bytes> bufferList(const Napi::Object &req, const char *key, const char *what) {
+  Napi::Env env = req.Env();
+  Napi::Value v = req.Get(key);
+  if (!v.IsArray())
+    typeError(env, std::string(what) + ": " + key + " must be an array of Buffers");
+  Napi::Array arr = v.As<Napi::Array>();
+  std::vector<Bytes> out;
+  out.reserve(arr.Length());
+  for (uint32_t i = 0; i < arr.Length(); i++) {
+    Napi::Value b = arr.Get(i);
+    if (!b.IsTypedArray() || b.As<Napi::TypedArray>().TypedArrayType() != napi_uint8_array)
+      typeError(env,
+                std::string(what) + ": " + key + "[" + std::to_string(i) + "] must be a Buffer");
+    Napi::Uint8Array u = b.As<Napi::Uint8Array>();
+    out.emplace_back(u.Data(), u.Data() + u.ByteLength());
+  }
+  return out;
+}
+
+uint64_t seedOption(const Napi::Object &req, const char *what) {
+  Napi::Value seed = req.Get("seed");
+  if (!seed.IsNumber() || seed.As<Napi::Number>().DoubleValue() < 0 ||
+      seed.As<Napi::Number>().DoubleValue() > 9007199254740991.0)
+    typeError(req.Env(), std::string(what) + ": seed must be a non-negative safe integer");
+  return uint64_t(seed.As<Napi::Number>().DoubleValue());
+}
+
+// mutate({parent, others, tokens, count, seed, lenLimit, maxLen, cmpTable?, memcmpTable?}):
+// see NativeAddon.mutate in types.ts.
+Napi::Value Mutate(const Napi::CallbackInfo &info) {
+  Napi::Env env = info.Env();
+  if (info.Length() < 1 || !info[0].IsObject())
+    typeError(env, "mutate: the request must be an object");
+  Napi::Object req = info[0].As<Napi::Object>();
+  MutantSpec spec;
+  Napi::Value parent = req.Get("parent");
+  if (!parent.IsTypedArray() || parent.As<Napi::TypedArray>().TypedArrayType() != napi_uint8_array)
+    typeError(env, "mutate: parent must be a Buffer");
+  Napi::Uint8Array p = parent.As<Napi::Uint8Array>();
+  spec.parent.assign(p.Data(), p.Data() + p.ByteLength());
+  spec.others = bufferList(req, "others", "mutate");
+  spec.tokens = bufferList(req, "tokens", "mutate");
+  spec.count = uintOption(req, "count", 0, 1u << 20);
+  spec.seed = seedOption(req, "mutate");
+  spec.lenLimit = uintOption(req, "lenLimit", 0, 0xffffffffu);
+  spec.maxLen = uintOption(req, "maxLen", 1, 0xffffffffu);
+  // The tables are read in place: they outlive the call, which copies nothing else of them.
+  const auto table = [&](const char *key, const uint8_t *&data, size_t &bytes) {
+    Napi::Value t = req.Get(key);
+    if (t.IsUndefined())
+      return;
+    if (!t.IsTypedArray() || t.As<Napi::TypedArray>().TypedArrayType() != napi_uint8_array)
+      typeError(env, std::string("mutate: ") + key + " must be a Buffer");
+    Napi::Uint8Array u = t.As<Napi::Uint8Array>();
+    data = u.Data();
+    bytes = u.ByteLength();
+  };
+  table("cmpTable", spec.cmp, spec.cmpBytes);
+  table("memcmpTable", spec.memcmp, spec.memcmpBytes);
+  const std::vector<Bytes> mutants = makeMutants(spec);
+  Napi::Array out = Napi::Array::New(env, mutants.size());
+  for (size_t i = 0; i < mutants.size(); i++)
+    out.Set(uint32_t(i), Napi::Buffer<uint8_t>::Copy(env, mutants[i].data(), mutants[i].size()));
+  return out;
 }
 
 class Executor : public Napi::ObjectWrap<Executor> {
@@ -349,30 +425,12 @@ private:
     std::unique_ptr<PendingJob> job(new PendingJob(env));
     job->kind = JobKind::Mutate;
     job->feedback = true;
-    const auto buffers = [&](const char *key, std::vector<std::vector<uint8_t>> &out) {
-      Napi::Value v = req.Get(key);
-      if (!v.IsArray())
-        typeError(env, std::string("runMutants: ") + key + " must be an array of Buffers");
-      Napi::Array arr = v.As<Napi::Array>();
-      for (uint32_t i = 0; i < arr.Length(); i++) {
-        Napi::Value b = arr.Get(i);
-        if (!b.IsTypedArray() || b.As<Napi::TypedArray>().TypedArrayType() != napi_uint8_array)
-          typeError(env, std::string("runMutants: ") + key + "[" + std::to_string(i) +
-                             "] must be a Buffer");
-        Napi::Uint8Array u = b.As<Napi::Uint8Array>();
-        out.emplace_back(u.Data(), u.Data() + u.ByteLength());
-      }
-    };
-    buffers("parents", job->mutate.parents);
-    buffers("tokens", job->mutate.tokens);
+    job->mutate.parents = bufferList(req, "parents", "runMutants");
+    job->mutate.tokens = bufferList(req, "tokens", "runMutants");
     job->count = uintOption(req, "count", 0, 0xffffffffu);
     job->mutate.lenLimit = uintOption(req, "lenLimit", 0, 0xffffffffu);
     job->mutate.maxLen = uintOption(req, "maxLen", 1, 0xffffffffu);
-    Napi::Value seed = req.Get("seed");
-    if (!seed.IsNumber() || seed.As<Napi::Number>().DoubleValue() < 0 ||
-        seed.As<Napi::Number>().DoubleValue() > 9007199254740991.0)
-      typeError(env, "runMutants: seed must be a non-negative safe integer");
-    job->mutate.seed = uint64_t(seed.As<Napi::Number>().DoubleValue());
+    job->mutate.seed = seedOption(req, "runMutants");
     return Post(env, job.release());
   }
 
@@ -449,6 +507,7 @@ void settle(Napi::Env env, Napi::Function, Executor *self, Job *job) {
 static Napi::Object InitFuzzwb(Napi::Env env, Napi::Object exports) {
   exports.Set("Executor", fuzzwb::Executor::Define(env));
   exports.Set("protocolVersion", Napi::Number::New(env, FWB_PROTOCOL_VERSION));
+  exports.Set("mutate", Napi::Function::New(env, fuzzwb::Mutate, "mutate"));
   return exports;
 }
 

@@ -367,6 +367,8 @@ void ExecLoop::execute(const uint8_t *data, size_t len, bool feedback, uint32_t 
   out.exitCode = -1;
   out.ret = 0;
   out.newCoverage = false;
+  out.features.clear();
+  out.execUs = mutants > 0 && done ? shm_->mutate()->last_us : out.durationUs;
 
   if (done) {
     out.kind = EndKind::Ok;
@@ -404,6 +406,8 @@ void ExecLoop::execute(const uint8_t *data, size_t len, bool feedback, uint32_t 
     const uint32_t cap = shm_->countersCapacity();
     const size_t tail = shm_->gccMode() ? cap - FWB_GCC_SLOTS : cap;
     out.newCoverage = feedback_->merge(shm_->counters(), shm_->countersUsed(), tail, cap);
+    if (out.newCoverage)
+      Feedback::features(shm_->counters(), shm_->countersUsed(), tail, cap, out.features);
   }
   out.outputTruncated = output_.truncated();
 }

@@ -46,6 +46,12 @@ struct ExecResult {
   int32_t ret = 0;
   bool newCoverage = false;
   pid_t pid = 0;
+  // With newCoverage: the run's features (Feedback::features), so the engine knows what the new
+  // input holds without running it again.
+  std::vector<uint32_t> features;
+  // How long the input itself ran: measured in the child for mutants and replayed inputs (a
+  // batch's wall time says nothing about one of them), else durationUs.
+  uint64_t execUs = 0;
 };
 
 // Thrown out of a wait when cancel() was signalled: the executor is shutting down.

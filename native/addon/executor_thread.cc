@@ -202,6 +202,7 @@ bool ExecutorThread::replayInputs(ExecLoop &loop, Job &job) {
   }
   out.elapsedUs = nowUs() - t0;
   out.restarts = loop.restarts() - restarts;
+  out.covered = feedback_->covered();
   return true;
 }
 
@@ -252,6 +253,7 @@ void ExecutorThread::runInputs(ExecLoop &loop, Job &job) {
   }
   out.elapsedUs = nowUs() - t0;
   out.restarts = loop.restarts() - restarts;
+  out.covered = feedback_->covered();
 }
 
 // Runs job.count mutants made in the target, across as many children as the -persistent limit
@@ -282,6 +284,7 @@ void ExecutorThread::runMutants(ExecLoop &loop, Job &job) {
   }
   out.elapsedUs = nowUs() - t0;
   out.restarts = loop.restarts() - restarts;
+  out.covered = feedback_->covered();
 }
 
 } // namespace fuzzwb

@@ -28,6 +28,7 @@ struct BatchOutcome {
   uint64_t execs = 0;
   uint64_t elapsedUs = 0;
   uint32_t restarts = 0;
+  uint32_t covered = 0; // counters ever hit, after the batch
   std::vector<Finding> findings;
   // Batch with watched slots: per input that ran, the watched cmp slots as it left them.
   std::vector<uint8_t> watched;

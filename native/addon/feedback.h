@@ -4,6 +4,7 @@
 
 #include <cstddef>
 #include <cstdint>
+#include <vector>
 
 namespace fuzzwb {
 
@@ -22,12 +23,21 @@ public:
 
   uint8_t *coverage() { return virgin_; }
   size_t size() const { return size_; }
+  // Counters ever hit: kept by merge, so nobody has to count a map of a million bytes.
+  uint32_t covered() const { return covered_; }
+
+  // One execution's features, as the scheduler weighs entries by them: counter index * 8 + the
+  // hit-count bucket (0..7) of every non-zero counter in [0, used) and [tailStart, tailEnd).
+  static void features(const uint8_t *counters, size_t used, size_t tailStart, size_t tailEnd,
+                       std::vector<uint32_t> &out);
 
 private:
   bool mergeRange(const uint8_t *counters, size_t begin, size_t end);
+  bool mergeByte(uint8_t count, size_t i);
 
   uint8_t *virgin_; // OR of the bucket bits ever seen, one byte per counter
   size_t size_;
+  uint32_t covered_ = 0;
 };
 
 } // namespace fuzzwb

@@ -10,7 +10,7 @@ extern "C" {
 #endif
 
 /* Bumped whenever the layout or the messages change; the handshake rejects a mismatch. */
-#define FWB_PROTOCOL_VERSION 3u
+#define FWB_PROTOCOL_VERSION 4u
 #define FWB_SHM_MAGIC 0x46555A5A57423031ull /* "FUZZWB01" */
 
 /* File descriptors the engine installs in the target before exec. Fixed numbers (as AFL does)
@@ -198,6 +198,9 @@ struct fwb_mutate {
    * a batch of given inputs with no hand-over per input */
   uint32_t flags;
   uint32_t first;
+  /* runtime: microseconds the last mutant ran (the scheduler weighs entries by their speed) */
+  uint32_t last_us;
+  uint32_t reserved;
 };
 #define FWB_MUTATE_REPLAY 1u
 
