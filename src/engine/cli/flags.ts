@@ -35,6 +35,14 @@ export const FLAGS: readonly FlagSpec[] = [
     default: 1,
     help: 'Learn from comparison operands: automatic dictionary and input-to-state replacement.',
   },
+  {
+    name: 'stages',
+    kind: 'string',
+    default: 'all',
+    help:
+      'fuzz: the loop stages that may run, comma-separated (havoc, i2s, colorize, chain, ' +
+      'fixups, records, probe; all; -name drops one: -stages=-chain). Havoc always runs.',
+  },
   { name: 'timeout', kind: 'int', default: 1, help: 'Per-input time limit in seconds.' },
   {
     name: 'timeout_ms',

@@ -2,6 +2,7 @@
 import { closeSync, openSync, writeSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { parseFuzzMode, FUZZ_MODES } from '../fuzz/hybridModes';
+import { parseStages } from '../fuzz/stage';
 import type { LoopStats } from '../fuzz/loop';
 import type { BatchFinding } from '../native/types';
 import { SessionOptionsError } from '../session/fuzzSession';
@@ -90,6 +91,8 @@ export async function fuzzCommand(args: ParsedArgs): Promise<number> {
       `-mode takes one of ${FUZZ_MODES.join(', ')}, not "${stringFlag(f, 'mode')}"`,
     );
   }
+  const stages = parseStages(stringFlag(f, 'stages'));
+  if (typeof stages === 'string') throw new UsageError(`-stages: ${stages}`);
   const notReproduced = notReproducedReporter();
   const deltasPath = stringFlag(f, 'coverage_deltas');
   const deltasFd = deltasPath === '' ? undefined : openSync(deltasPath, 'w');
@@ -110,6 +113,7 @@ export async function fuzzCommand(args: ParsedArgs): Promise<number> {
         startupTimeoutMs: intFlag(f, 'startup_timeout_ms'),
         dictPath: stringFlag(f, 'dict'),
         useCmp: intFlag(f, 'use_cmp') !== 0,
+        stages,
         mode,
         persistent: intFlag(f, 'persistent'),
         bindCpu: intFlag(f, 'bind_cpu') !== 0,
@@ -156,6 +160,13 @@ export async function fuzzCommand(args: ParsedArgs): Promise<number> {
       say(`stat::edges_covered:            ${s.cov}`);
       say(`stat::unique_findings:          ${r.uniqueFindings}`);
       if (r.hybrid) say(`stat::not_reproducible:         ${notReproduced.count()}`);
+      for (const st of r.stages) {
+        const share = `${(st.share * 100).toFixed(1)}%`;
+        say(
+          `stat::stage_${st.name}: ${share} now, ${Math.round(st.totalMs)} ms, ` +
+            `${st.runs} runs, ${st.execs} execs, ${st.finds} found`,
+        );
+      }
       if (r.summary !== undefined) printWorkerStats(r.summary);
     }
     return r.firstFinding !== undefined ? exitCodeFor(r.firstFinding) : EXIT.ok;

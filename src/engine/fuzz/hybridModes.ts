@@ -10,16 +10,6 @@ export type FuzzMode = (typeof FUZZ_MODES)[number];
 /** Inputs per persistent child when -persistent is 0 (AFL++'s docs loop __AFL_LOOP(10000)). */
 export const DEFAULT_PERSISTENT = 10000;
 
-/**
- * The share of the wall time chained input-to-state may take in each mode (LoopOptions.chainShare).
- * A run alone costs a fork in fork mode, as a batched run does. In persistent batches a run costs
- * a hundredth of a round trip: chains there made the nested target faster but mmio and checksum
- * slower at every share tried (0.2, 0.3, 0.5, unlimited), so they are off.
- */
-export function chainShareOf(mode: FuzzMode): number {
-  return mode === 'fork' ? 0.6 : 0;
-}
-
 export function parseFuzzMode(text: string): FuzzMode | undefined {
   return FUZZ_MODES.find((m) => m === text);
 }
@@ -27,8 +17,10 @@ export function parseFuzzMode(text: string): FuzzMode | undefined {
 export interface ModeExecutors {
   /** What the fuzzing loop runs its batches on. */
   loop: LoopExecutor;
-  /** Runs crashes again for triage, and holds the coverage the loop reports. */
+  /** Runs crashes again for triage. */
   fresh: NativeExecutor;
+  /** Holds the coverage the loop reaches (the gutter's), and the PC table. */
+  covering: NativeExecutor;
   /** Set in hybrid mode: its counts of what was confirmed and what was not. */
   hybrid: HybridExecutor | undefined;
   handshake: Handshake;
@@ -73,11 +65,12 @@ export async function startModeExecutors(
   return {
     loop: hybrid,
     fresh: fresh.executor,
+    covering: fast.executor,
     hybrid,
     handshake: fast.handshake,
     describe:
-      `hybrid mode: ${perChild} inputs per persistent child, new coverage and crashes ` +
-      `confirmed in a fresh fork (server pid ${fresh.handshake.serverPid})`,
+      `hybrid mode: ${perChild} inputs per persistent child, crashes confirmed in a fresh ` +
+      `fork (server pid ${fresh.handshake.serverPid})`,
     stop: async () => {
       await Promise.all([fast.executor.stop(), fresh.executor.stop()]);
     },
@@ -88,6 +81,7 @@ function single(executor: NativeExecutor, handshake: Handshake, describe: string
   return {
     loop: executor,
     fresh: executor,
+    covering: executor,
     hybrid: undefined,
     handshake,
     describe,

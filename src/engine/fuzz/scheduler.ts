@@ -1,24 +1,8 @@
 // Chooses which corpus entry to mutate next: rare coverage, small and fast inputs, fresh entries first.
+import { freshMeta, type CorpusEntry, type EntryMeta, type EntryProfile } from './corpusEntry';
 import type { Rng } from './rng';
 
-/** What one run of an entry alone showed: the features it hit and how long it took. */
-export interface EntryProfile {
-  /** Counter index * 8 + hit-count bucket (0..7), for every counter the entry hit. */
-  features: Uint32Array;
-  execUs: number;
-}
-
-export interface CorpusEntry {
-  readonly input: Buffer;
-  profile: EntryProfile | undefined;
-  /** Times the entry was picked as a parent. */
-  chosen: number;
-  /** Best (smallest size x time) entry for at least one of its edges: AFL's "favored". */
-  favored: boolean;
-  /** Weight before fatigue: recomputed only when the corpus changes. */
-  base: number;
-  weight: number;
-}
+export type { CorpusEntry, EntryProfile } from './corpusEntry';
 
 /** A favored entry weighs this much more than one whose every feature has a cheaper owner. */
 const FAVORED_FACTOR = 4;
@@ -68,9 +52,19 @@ export class Scheduler {
     return this.entries;
   }
 
-  add(input: Buffer, profile?: EntryProfile): CorpusEntry {
+  /** Adds an entry; `foundBy` names the stage whose run found it, `meta` what that stage knew. */
+  add(
+    input: Buffer,
+    profile?: EntryProfile,
+    meta: EntryMeta = freshMeta(),
+    foundBy = 'seed',
+  ): CorpusEntry {
     const e: CorpusEntry = {
       input,
+      id: this.entries.length,
+      foundBy,
+      meta,
+      done: new Set(),
       profile: undefined,
       chosen: 0,
       favored: false,

@@ -84,6 +84,16 @@ export interface ExecResult {
   newCoverage: boolean;
   /** Pid of the child that ran it. */
   pid: number;
+  /**
+   * How long the input itself ran, in microseconds: measured in the child for mutants and
+   * replayed inputs, else durationUs.
+   */
+  execUs?: number;
+  /**
+   * With newCoverage: the run's features, counter index * 8 + hit-count bucket (0..7) of every
+   * counter it hit, so the engine knows what a new entry holds without running it again.
+   */
+  features?: Uint32Array;
 }
 
 export interface BatchOptions {
@@ -131,6 +141,8 @@ export interface BatchResult {
   findings: BatchFinding[];
   /** Times the fork server was restarted during the batch. */
   restarts: number;
+  /** Counters ever hit, after the batch (the executor keeps the count as it merges). */
+  covered?: number;
   /**
    * With opts.watch: for each input that ran, in order, the watched cmp slots (struct
    * fwb_cmp_slot each, in opts.watch's order) as that input left them; an empty slot means the
@@ -179,8 +191,30 @@ export interface NativeExecutor {
   stop(): Promise<void>;
 }
 
+/**
+ * Havoc mutants made in the engine with the target's own mutator (native/runtime/mutate.c):
+ * `count` mutants of `parent`, each 1 to 5 mutations deep, crossed with one of `others` where a
+ * mutation takes a second input, with the tokens and the operands in the tables when given.
+ */
+export interface MutateRequest {
+  parent: Buffer;
+  others: Buffer[];
+  tokens: readonly Buffer[];
+  count: number;
+  /** Seeds the mutator: the same request makes the same mutants. */
+  seed: number;
+  /** A mutant may grow to max(the parent's length, lenLimit). */
+  lenLimit: number;
+  /** No mutant is longer (a longer parent is cut first). */
+  maxLen: number;
+  /** The executor's live cmpTable() and memcmpTable(), for operands to write in. */
+  cmpTable?: Buffer | undefined;
+  memcmpTable?: Buffer | undefined;
+}
+
 export interface NativeAddon {
   Executor: new (opts: ExecutorOptions) => NativeExecutor;
+  mutate(req: MutateRequest): Buffer[];
   /** Protocol version the addon speaks (FWB_PROTOCOL_VERSION). */
   protocolVersion: number;
 }

@@ -1,4 +1,5 @@
 // The one fuzzing session the engine server runs: start, stop, its events as notifications.
+import { STAGE_NAMES } from '../fuzz/stage';
 import type { NotificationType } from 'vscode-languageserver-protocol';
 import {
   CoverageNotification,
@@ -96,6 +97,7 @@ export class SessionHost {
         startupTimeoutMs: this.engineDefaults.startupTimeoutMs,
         dictPath: target.dictionary ?? '',
         useCmp: options.useCmp,
+        stages: new Set(STAGE_NAMES),
         mode: options.mode,
         persistent: options.persistent,
         artifactPrefix: target.artifactPrefix,

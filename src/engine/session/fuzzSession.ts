@@ -5,15 +5,12 @@ import { openLiveDeltas, type LiveDeltas } from '../coverage/liveDeltas';
 import { pickFreeCpu } from '../exec/cpuBinding';
 import { addToCorpus } from '../fuzz/artifacts';
 import { DictionaryError, loadDictionary } from '../fuzz/dictionary';
-import {
-  chainShareOf,
-  startModeExecutors,
-  type FuzzMode,
-  type ModeExecutors,
-} from '../fuzz/hybridModes';
+import { startModeExecutors, type FuzzMode, type ModeExecutors } from '../fuzz/hybridModes';
 import { FuzzLoop, type LoopEnd, type LoopStats } from '../fuzz/loop';
-import { createRng } from '../fuzz/rng';
+import type { StageReport } from '../fuzz/budget';
+import type { StageName } from '../fuzz/stage';
 import { loadSeeds } from '../fuzz/seeds';
+import { loopOptionsFor } from './loopOptions';
 import type { BatchFinding } from '../native/types';
 import { TriageSession, type TriageSessionOptions } from '../triage/session';
 import type { TriageOutcome } from '../triage/triager';
@@ -31,6 +28,8 @@ export interface FuzzSessionOptions {
   /** '' = no user dictionary. */
   dictPath: string;
   useCmp: boolean;
+  /** The loop's stages that may run (-stages); havoc always does. */
+  stages: ReadonlySet<StageName>;
   mode: FuzzMode;
   /** Inputs per persistent child (hybrid and persistent modes). */
   persistent: number;
@@ -72,6 +71,8 @@ export interface FuzzSessionResult {
   /** Kind of the first finding of this run, if any (the CLI's exit code). */
   firstFinding: BatchFinding['kind'] | undefined;
   hybrid: boolean;
+  /** Each stage's share of the time and what it found (summed over workers). */
+  stages: StageReport[];
 }
 
 /** The executor option that binds a session's executors to one free core, unless turned off. */
@@ -161,7 +162,7 @@ export class FuzzSession {
     const onDelta = events.coverage?.bind(events);
     const feed =
       opts.coverage && onDelta !== undefined
-        ? openLiveDeltas(execs.fresh, opts.target, opts.sourceRoots, onDelta, (m) =>
+        ? openLiveDeltas(execs.covering, opts.target, opts.sourceRoots, onDelta, (m) =>
             events.warning(m),
           )
         : undefined;
@@ -200,17 +201,7 @@ export class FuzzSession {
     let first: BatchFinding['kind'] | undefined;
     const loop = new FuzzLoop(
       this.execs.loop,
-      {
-        rng: createRng(this.seed),
-        maxLen: opts.maxLen,
-        dictionary: this.dictionary,
-        cmpFeedback: opts.useCmp,
-        maxTotalTimeMs: opts.maxTotalTimeMs,
-        maxRuns: opts.maxRuns,
-        batchTargetMs: 100,
-        stopBatchOnFinding: !opts.keepGoing,
-        chainShare: chainShareOf(opts.mode),
-      },
+      loopOptionsFor({ ...opts, seed: this.seed }, this.dictionary),
       {
         onNew: (input, s) => {
           const dir = opts.corpusDirs[0];
@@ -255,6 +246,7 @@ export class FuzzSession {
         uniqueFindings: unique(),
         firstFinding: first,
         hybrid: this.execs.hybrid !== undefined,
+        stages: loop.stageReport(),
       };
     } finally {
       await this.close();

@@ -2,6 +2,7 @@
 import { mkdirSync } from 'node:fs';
 import { addToCorpus } from '../fuzz/artifacts';
 import { DictionaryError, loadDictionary } from '../fuzz/dictionary';
+import { sumStageReports, type StageReport } from '../fuzz/budget';
 import type { LoopEnd, LoopStats } from '../fuzz/loop';
 import { loadSeeds } from '../fuzz/seeds';
 import { TargetError } from '../exec/executor';
@@ -34,8 +35,9 @@ interface Slot {
   index: number;
   link: WorkerLink | undefined;
   incarnation: number;
-  /** The loop's end, once its process said `done`. */
+  /** The loop's end, once its process said `done`, and what its stages did. */
   end: LoopEnd | undefined;
+  stages: StageReport[];
   /** Settled when the process has ended and will not be restarted. */
   finished: boolean;
   ready: ((error: Error | undefined) => void) | undefined;
@@ -65,6 +67,7 @@ export class ParallelSession {
       link: undefined,
       incarnation: 0,
       end: undefined,
+      stages: [],
       finished: false,
       ready: undefined,
     }));
@@ -186,6 +189,7 @@ export class ParallelSession {
         return;
       case 'done':
         slot.end = msg.end;
+        slot.stages = msg.stages;
         c?.onStats(slot.index, msg.stats);
         if (this.slots.every((s) => s.end !== undefined || s.finished)) c?.freeze();
         return;
@@ -356,6 +360,7 @@ export class ParallelSession {
         uniqueFindings: this.triage.uniqueCount,
         firstFinding: this.first,
         hybrid: opts.mode === 'hybrid',
+        stages: sumStageReports(this.slots.map((sl) => sl.stages)),
         summary: c.summary(),
       };
     } finally {

@@ -1,4 +1,5 @@
 // The messages between a parallel run's parent and its worker processes (Node IPC, advanced serialization).
+import type { StageReport } from '../fuzz/budget';
 import type { LoopEnd, LoopStats } from '../fuzz/loop';
 import type { BatchFinding } from '../native/types';
 import type { FuzzSessionOptions } from '../session/fuzzSession';
@@ -44,7 +45,7 @@ export type FromWorker =
   /** A run that did not end ok; with an id, the worker waits for `triaged`. */
   | { t: 'finding'; id: number; input: Uint8Array; result: BatchFinding; stats: LoopStats }
   | { t: 'notReproduced'; kind: string }
-  | { t: 'done'; end: LoopEnd; stats: LoopStats };
+  | { t: 'done'; end: LoopEnd; stats: LoopStats; stages: StageReport[] };
 
 /** A Buffer view of bytes that came through structured clone (it arrives as a Uint8Array). */
 export function asBuffer(bytes: Uint8Array): Buffer {

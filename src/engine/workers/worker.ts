@@ -1,10 +1,11 @@
 // One worker process of a parallel run: its own fork server and loop; corpus and triage stay with the parent.
 import { TargetError } from '../exec/executor';
 import { DictionaryError, loadDictionary } from '../fuzz/dictionary';
-import { chainShareOf, startModeExecutors, type ModeExecutors } from '../fuzz/hybridModes';
+import { startModeExecutors, type ModeExecutors } from '../fuzz/hybridModes';
+import type { StageReport } from '../fuzz/budget';
 import { FuzzLoop, type LoopEnd, type LoopStats } from '../fuzz/loop';
-import { createRng } from '../fuzz/rng';
 import { executorCpu } from '../session/fuzzSession';
+import { loopOptionsFor } from '../session/loopOptions';
 import {
   asBuffer,
   type FromWorker,
@@ -110,50 +111,37 @@ class Worker {
     setup: WorkerSetup,
     execs: ModeExecutors,
     dictionary: Buffer[],
-  ): Promise<{ end: LoopEnd; stats: LoopStats }> {
+  ): Promise<{ end: LoopEnd; stats: LoopStats; stages: StageReport[] }> {
     await this.waitForRun();
     if (this.stopped) {
       return {
         end: 'stopped',
         stats: { execs: 0, corpus: 0, cov: 0, elapsedMs: 0, execsPerSec: 0 },
+        stages: [],
       };
     }
     const o = setup.options;
     const channel = this.channel;
-    const loop = new FuzzLoop(
-      execs.loop,
-      {
-        rng: createRng(setup.seed),
-        maxLen: o.maxLen,
-        dictionary,
-        cmpFeedback: o.useCmp,
-        maxTotalTimeMs: o.maxTotalTimeMs,
-        maxRuns: o.maxRuns,
-        batchTargetMs: 100,
-        stopBatchOnFinding: !o.keepGoing,
-        chainShare: chainShareOf(o.mode),
+    const loop = new FuzzLoop(execs.loop, loopOptionsFor({ ...o, seed: setup.seed }, dictionary), {
+      onNew: (input, stats) => {
+        if (this.fromPeers.has(input)) channel.send({ t: 'peerKept', stats });
+        else channel.send({ t: 'new', input, stats });
       },
-      {
-        onNew: (input, stats) => {
-          if (this.fromPeers.has(input)) channel.send({ t: 'peerKept', stats });
-          else channel.send({ t: 'new', input, stats });
-        },
-        onPulse: (stats) => channel.send({ t: 'pulse', stats }),
-        onFinding: (input, result, stats) => {
-          const id = this.nextId++;
-          channel.send({ t: 'finding', id, input, result, stats });
-          // The first finding ends a run without -keep_going; with it, wait for triage as a
-          // single process does, so a worker cannot flood the parent with crashes.
-          if (!o.keepGoing || this.stopped) return false;
-          return new Promise<boolean>((resolve) => this.waiting.set(id, resolve));
-        },
+      onPulse: (stats) => channel.send({ t: 'pulse', stats }),
+      onFinding: (input, result, stats) => {
+        const id = this.nextId++;
+        channel.send({ t: 'finding', id, input, result, stats });
+        // The first finding ends a run without -keep_going; with it, wait for triage as a
+        // single process does, so a worker cannot flood the parent with crashes.
+        if (!o.keepGoing || this.stopped) return false;
+        return new Promise<boolean>((resolve) => this.waiting.set(id, resolve));
       },
-    );
+    });
     this.loop = loop;
     loop.addPeerInputs(this.early.splice(0));
     if (this.stopped) loop.stop();
     const end = await loop.run(setup.seeds.map(asBuffer));
-    return { end, stats: loop.stats() };
+    return { end, stats: loop.stats(), stages: loop.stageReport() };
   }
 }
 
@@ -181,8 +169,8 @@ async function lifetime(
     describe: execs.describe,
   });
   try {
-    const { end, stats } = await worker.fuzz(setup, execs, dictionary);
-    channel.send({ t: 'done', end, stats });
+    const { end, stats, stages } = await worker.fuzz(setup, execs, dictionary);
+    channel.send({ t: 'done', end, stats, stages });
     return 0;
   } catch (err) {
     channel.send({ t: 'warning', message: `worker ${setup.index}: ${(err as Error).message}` });
