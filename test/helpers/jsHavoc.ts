@@ -1,5 +1,7 @@
-// Havoc mutations of byte inputs (libFuzzer/AFL style), driven by an injected random source.
-import type { Rng } from './rng';
+// A JavaScript havoc mutator for unit tests of the loop, which run without the addon; the engine
+// itself uses only native/runtime/mutate.c.
+import type { HavocMutator } from '../../src/engine/fuzz/havocMutator';
+import { createRng, type Rng } from '../../src/engine/fuzz/rng';
 
 const INTERESTING_8 = [-128, -1, 0, 1, 16, 32, 64, 100, 127];
 const INTERESTING_16 = [-32768, -129, 128, 255, 256, 512, 1000, 1024, 4096, 32767];
@@ -156,4 +158,20 @@ export function mutate(input: Buffer, rng: Rng, opts: MutatorOptions, other?: Bu
     if (d.length === 0) d = Buffer.from([rng.below(256)]);
   }
   return clampLen(d, opts.maxLen);
+}
+
+/** The loop's HavocMutator made from `mutate`: deterministic per request seed, like the native one. */
+export function jsMutator(): HavocMutator {
+  return {
+    mutants(req) {
+      const rng = createRng(req.seed);
+      const opts = { maxLen: req.maxLen, dictionary: req.tokens };
+      const out: Buffer[] = [];
+      for (let i = 0; i < req.count; i++) {
+        const other = req.others.length > 0 ? req.others[rng.below(req.others.length)] : undefined;
+        out.push(mutate(req.parent.subarray(0, req.maxLen), rng, opts, other));
+      }
+      return out;
+    },
+  };
 }

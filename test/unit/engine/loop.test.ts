@@ -3,6 +3,7 @@ import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { FuzzLoop, type LoopExecutor } from '../../../src/engine/fuzz/loop';
 import { createRng } from '../../../src/engine/fuzz/rng';
+import { jsMutator } from '../../helpers/jsHavoc';
 import { runDepthBatch } from '../../helpers/depthTarget';
 import type { BatchOptions, BatchResult } from '../../../src/engine/native/types';
 
@@ -47,6 +48,7 @@ function loopFor(
       rng: createRng(seed),
       maxLen: 16,
       dictionary: [],
+      mutator: jsMutator(),
       maxTotalTimeMs: 0,
       maxRuns,
       batchTargetMs: 50,
@@ -127,6 +129,7 @@ test('keep-going batches run past crashes and report each of them', async () => 
       rng: createRng(2),
       maxLen: 16,
       dictionary: [],
+      mutator: jsMutator(),
       maxTotalTimeMs: 0,
       maxRuns: 3,
       batchTargetMs: 50,

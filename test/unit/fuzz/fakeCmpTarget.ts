@@ -8,7 +8,9 @@ import {
   type LoopOptions,
 } from '../../../src/engine/fuzz/loop';
 import { createRng } from '../../../src/engine/fuzz/rng';
+import { STAGE_NAMES, type StageName } from '../../../src/engine/fuzz/stage';
 import { runDepthBatch } from '../../helpers/depthTarget';
+import { jsMutator } from '../../helpers/jsHavoc';
 import type { BatchOptions, BatchResult } from '../../../src/engine/native/types';
 
 export interface Slot {
@@ -143,9 +145,18 @@ export class FakeChecksumTarget extends DepthCmpTarget {
   }
 }
 
+function runsOf(target: LoopExecutor): number {
+  return 'execs' in target && typeof target.execs === 'number' ? target.execs : 0;
+}
+
+/** Every stage but `off`, for a loop's `stages` option. */
+export function without(...off: StageName[]): Set<StageName> {
+  return new Set(STAGE_NAMES.filter((s) => !off.includes(s)));
+}
+
 /**
  * Fuzzes `target` with comparison feedback from `seeds` (none: an empty input) until the first
- * finding or `maxRuns`; `extra` adds loop options (a dictionary, a chain share).
+ * finding or `maxRuns`; `extra` adds loop options (a dictionary, the stages).
  */
 export async function fuzzUntilFinding(
   target: LoopExecutor,
@@ -161,10 +172,14 @@ export async function fuzzUntilFinding(
       rng: createRng(seed),
       maxLen: 64,
       dictionary: [],
+      mutator: jsMutator(),
       cmpFeedback: true,
       maxTotalTimeMs: 0,
       maxRuns,
       batchTargetMs: 10,
+      // A run costs 10 µs of a clock the runs drive: the stages' shares, and so every run, are
+      // the same for a seed on any machine.
+      now: () => runsOf(target) / 100,
       ...extra,
     },
     {

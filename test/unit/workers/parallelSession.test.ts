@@ -7,6 +7,7 @@ import { test } from 'node:test';
 import { sha1 } from '../../../src/engine/fuzz/artifacts';
 import type { LoopEnd, LoopStats } from '../../../src/engine/fuzz/loop';
 import { TargetError } from '../../../src/engine/exec/executor';
+import { STAGE_NAMES } from '../../../src/engine/fuzz/stage';
 import type { FuzzSessionEvents, StatusTag } from '../../../src/engine/session/fuzzSession';
 import {
   ParallelSession,
@@ -27,6 +28,7 @@ function options(dir: string, over: Partial<ParallelSessionOptions> = {}): Paral
     startupTimeoutMs: 1000,
     dictPath: '',
     useCmp: true,
+    stages: new Set(STAGE_NAMES),
     mode: 'hybrid',
     persistent: 0,
     artifactPrefix: `${dir}/`,
@@ -62,7 +64,7 @@ class FakeWorker {
     setImmediate(() => setImmediate(() => this.events.exit(why, clean)));
   }
   finish(end: LoopEnd, execs: number): void {
-    this.emit({ t: 'done', end, stats: stats(execs) });
+    this.emit({ t: 'done', end, stats: stats(execs), stages: [] });
     this.exit('exit code 0', true);
   }
   peers(): string[] {

@@ -5,6 +5,7 @@ import { FuzzLoop } from '../../../src/engine/fuzz/loop';
 import { createRng } from '../../../src/engine/fuzz/rng';
 import type { BatchOptions, BatchResult } from '../../../src/engine/native/types';
 import { runDepthBatch } from '../../helpers/depthTarget';
+import { jsMutator } from '../../helpers/jsHavoc';
 
 /** Depth = how many leading bytes spell "DEEP"; depth 4 would crash (never reached here). */
 function depthOf(input: Buffer): number {
@@ -41,6 +42,7 @@ test('a peer input that goes deeper is kept, and onNew gets the very same Buffer
       rng: createRng(1),
       maxLen: 8,
       dictionary: [],
+      mutator: jsMutator(),
       maxTotalTimeMs: 0,
       maxRuns: 200,
       batchTargetMs: 10,
@@ -71,6 +73,7 @@ test('peer inputs added before run() wait for the seeds, then run', async () => 
       rng: createRng(2),
       maxLen: 8,
       dictionary: [],
+      mutator: jsMutator(),
       maxTotalTimeMs: 0,
       maxRuns: 50,
       batchTargetMs: 10,

@@ -1,5 +1,6 @@
 // The worker's side before it fuzzes: setup errors come back as typed messages, stop before run.
 import assert from 'node:assert/strict';
+import { STAGE_NAMES } from '../../../src/engine/fuzz/stage';
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -41,6 +42,7 @@ function setup(over: Partial<WorkerSetup['options']>): WorkerSetup {
       startupTimeoutMs: 1000,
       dictPath: '',
       useCmp: true,
+      stages: new Set(STAGE_NAMES),
       mode: 'hybrid',
       persistent: 0,
       artifactPrefix: '',
