@@ -184,11 +184,16 @@ test(
     );
 
     // A client that (re)joins catches up: the findings on disk and the last coverage.
+    // A smaller input for the same crash may have replaced the first one meanwhile: the
+    // listing holds one finding for that crash state, at its current (smallest) input.
     const listed = await e.rpc.sendRequest(ListFindingsRequest, { artifactPrefix });
     assert.deepEqual(
-      listed.findings.map((r) => r.artifact),
-      [f.record.artifact],
+      listed.findings.map((r) => [r.type, r.crashState]),
+      [[f.record.type, f.record.crashState]],
     );
+    const stored = listed.findings[0]!;
+    assert.ok(stored.artifact.startsWith(artifactPrefix));
+    assert.ok(stored.size <= f.record.size);
     const snap = await e.rpc.sendRequest(CoverageSnapshotRequest, { files: [source] });
     assert.equal(snap.files.length, 1);
     assert.ok(
@@ -199,7 +204,7 @@ test(
 
     const repro = await e.rpc.sendRequest(ReproduceRequest, {
       binary,
-      input: f.record.artifact,
+      input: stored.artifact,
       timeoutMs: 2000,
     });
     assert.equal(repro.kind, 'sanitizer');
@@ -207,7 +212,7 @@ test(
 
     const small = await e.rpc.sendRequest(MinimizeRequest, {
       binary,
-      input: f.record.artifact,
+      input: stored.artifact,
       artifactPrefix,
       maxTotalTimeSec: 10,
     });
