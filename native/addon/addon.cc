@@ -83,7 +83,7 @@ ExecConfig parseOptions(const Napi::CallbackInfo &info) {
   if (!cwd.IsUndefined())
     c.launch.cwd = cString(cwd, "options.cwd");
   const uint32_t u32max = std::numeric_limits<uint32_t>::max();
-  c.timeoutMs = uintOption(opts, "timeoutMs", 1, u32max / 1000);
+  c.timeoutMs = uintOption(opts, "timeoutMs", 0, u32max / 1000);
   c.rssLimitMb = uintOption(opts, "rssLimitMb", 0, 1u << 24);
   c.persistent = uintOption(opts, "persistent", 1, u32max);
   c.outputLimit = uintOption(opts, "outputLimit", 0, 1u << 28);

@@ -236,7 +236,11 @@ void ExecLoop::execute(const uint8_t *data, size_t len, bool feedback, uint32_t 
   bool done = false, ended = false, died = false;
   int32_t ret = 0;
   int waitStatus = 0;
-  uint64_t deadline = t0 + uint64_t(config_.timeoutMs) * 1000u;
+  // timeoutMs 0 is libFuzzer's -timeout=0: no limit, the input runs until it ends.
+  const auto inputDeadline = [this](uint64_t from) {
+    return config_.timeoutMs == 0 ? UINT64_MAX : from + uint64_t(config_.timeoutMs) * 1000u;
+  };
+  uint64_t deadline = inputDeadline(t0);
   // A batch of mutants is timed per mutant: every one the child starts restarts the clock.
   uint32_t mutantsSeen = 0;
   bool reportGrace = false;
@@ -265,7 +269,7 @@ void ExecLoop::execute(const uint8_t *data, size_t len, bool feedback, uint32_t 
     if (killed == Kill::None && mutants > 0 && now >= deadline && !reportGrace &&
         shm_->mutantsDone() != mutantsSeen) {
       mutantsSeen = shm_->mutantsDone();
-      deadline = now + uint64_t(config_.timeoutMs) * 1000u;
+      deadline = inputDeadline(now);
     }
     if (killed == Kill::None) {
       if (now >= deadline && !reportGrace && output_.reportStarted()) {

@@ -19,7 +19,7 @@ namespace fuzzwb {
 
 struct ExecConfig {
   LaunchSpec launch;
-  uint32_t timeoutMs = 1000;
+  uint32_t timeoutMs = 1000; // 0 = no limit
   uint32_t rssLimitMb = 0;
   uint32_t persistent = 1;
   uint32_t outputLimit = 64 * 1024;

@@ -3,27 +3,23 @@ import { resolve } from 'node:path';
 import { formatConfigErrors, hardErrors, loadFuzzConfig } from '../config/loadConfig';
 import { CONFIG_FILE_NAME } from '../config/types';
 import { EXIT } from '../cli/exitCodes';
-import { intFlag, parseArgs, stringFlag, UsageError, type FlagSpec } from '../cli/flags';
+import { parseArgs, UsageError, type FlagSpec } from '../cli/flags';
+import { boolFlag } from '../../protocol/options';
 import { formatDiagnostic } from './diagnostics';
 import { buildTarget } from './runBuild';
 
 const USAGE = `usage: fuzzwb build [TARGET_NAME...] [-config=${CONFIG_FILE_NAME}] [-json=1]`;
 
-const FLAGS: FlagSpec[] = [
+const FLAGS = [
   {
     name: 'config',
     kind: 'string',
     default: CONFIG_FILE_NAME,
     help: 'The fuzz config whose targets are built.',
   },
-  {
-    name: 'json',
-    kind: 'int',
-    default: 0,
-    help: 'Print JSON lines (config errors, diagnostics, results) on stdout.',
-  },
-  { name: 'help', kind: 'int', default: 0, help: 'Print this help.' },
-];
+  boolFlag('json', 0, 'Print JSON lines (config errors, diagnostics, results) on stdout.'),
+  boolFlag('help', 0, 'Print this help.'),
+] as const satisfies readonly FlagSpec[];
 
 function say(line: string): void {
   process.stderr.write(`${line}\n`);
@@ -32,15 +28,15 @@ function say(line: string): void {
 /** Exit 0 when every named target built; 1 for a config error or a failed build. */
 export async function buildCommand(argv: readonly string[]): Promise<number> {
   const { flags, positional } = parseArgs(argv, FLAGS);
-  if (intFlag(flags, 'help') !== 0) {
+  if (flags.help !== 0) {
     process.stdout.write(`${USAGE}\n`);
     return EXIT.ok;
   }
-  const json = intFlag(flags, 'json') !== 0;
+  const json = flags.json !== 0;
   const emit = (obj: object): void => {
     if (json) process.stdout.write(`${JSON.stringify(obj)}\n`);
   };
-  const configPath = resolve(stringFlag(flags, 'config'));
+  const configPath = resolve(flags.config);
   const { config, errors } = loadFuzzConfig(configPath);
   for (const e of errors) emit({ type: 'config-error', file: configPath, ...e });
   if (errors.length > 0) say(formatConfigErrors(configPath, errors));

@@ -10,7 +10,7 @@ import { toLcov } from '../coverage/lcov';
 import { toSancovJson, type SancovPoint } from '../coverage/sancovJson';
 import { createCollector } from '../coverage/setup';
 import { formatSummary, summarize } from '../coverage/summary';
-import { intFlag, stringFlag, UsageError, type ParsedArgs } from './flags';
+import { timeoutMsOf, UsageError, type ParsedArgs } from './flags';
 import { EXIT } from './exitCodes';
 
 /** Inputs handed to the executor per native batch. */
@@ -59,10 +59,10 @@ export async function covCommand(args: ParsedArgs): Promise<number> {
   for (const w of warnings) say(`WARNING: ${w}`);
   const { executor } = await startExecutor({
     target,
-    timeoutMs: intFlag(f, 'timeout_ms') || intFlag(f, 'timeout') * 1000,
-    rssLimitMb: intFlag(f, 'rss_limit_mb'),
+    timeoutMs: timeoutMsOf(f),
+    rssLimitMb: f.rss_limit_mb,
     persistent: 1,
-    handshakeTimeoutMs: intFlag(f, 'startup_timeout_ms'),
+    handshakeTimeoutMs: f.startup_timeout_ms,
     maxInputSize: Math.max(1, ...seeds.map((s) => s.length)),
     symbolize: false,
   });
@@ -79,9 +79,7 @@ export async function covCommand(args: ParsedArgs): Promise<number> {
     say(`INFO: ran ${seeds.length} input(s)`);
     for (const [kind, n] of ends)
       say(`WARNING: ${n} input(s) ended with ${kind}; their coverage up to the end is kept`);
-    const roots = stringFlag(f, 'source_roots')
-      .split(',')
-      .filter((r) => r !== '');
+    const roots = f.source_roots.split(',').filter((r) => r !== '');
     const collector = createCollector(executor, {
       target,
       roots,
@@ -90,9 +88,9 @@ export async function covCommand(args: ParsedArgs): Promise<number> {
     await collector.refresh();
     const files = collector.model.snapshot();
     const totals = collector.model.totals();
-    const lcov = stringFlag(f, 'lcov');
+    const lcov = f.lcov;
     if (lcov !== '') write(lcov, toLcov(files), 'lcov tracefile');
-    const sancov = stringFlag(f, 'sancov_json');
+    const sancov = f.sancov_json;
     if (sancov !== '') {
       const hash = createHash('sha1').update(readFileSync(target)).digest('hex').toUpperCase();
       write(
@@ -102,7 +100,7 @@ export async function covCommand(args: ParsedArgs): Promise<number> {
       );
     }
     const unresolved = collector.unresolvedFiles();
-    if (intFlag(f, 'summary') !== 0) {
+    if (f.summary !== 0) {
       process.stdout.write(formatSummary(summarize(files), totals, unresolved));
     } else if (unresolved.length > 0) {
       say(

@@ -4,7 +4,7 @@ import { clusterFuzzLiteFiles } from '../export/clusterFuzzLite';
 import { ExportConfigError, readExportModel } from '../export/exportModel';
 import { ConflictError, writeGenerated } from '../export/writeGenerated';
 import { EXIT } from './exitCodes';
-import { intFlag, stringFlag, UsageError, type ParsedArgs } from './flags';
+import { UsageError, type ParsedArgs } from './flags';
 
 const FORMATS = ['clusterfuzzlite'];
 
@@ -16,7 +16,7 @@ export function exportCommand(args: ParsedArgs): number {
   if (!FORMATS.includes(format)) {
     throw new UsageError(`cannot export to ${format}; formats: ${FORMATS.join(', ')}`);
   }
-  const configPath = resolve(stringFlag(args.flags, 'config') || 'fuzzwb.json');
+  const configPath = resolve(args.flags.config || 'fuzzwb.json');
   let project;
   try {
     project = readExportModel(configPath);
@@ -24,11 +24,11 @@ export function exportCommand(args: ParsedArgs): number {
     if (err instanceof ExportConfigError) throw new UsageError(err.message);
     throw err;
   }
-  const outDir = resolve(stringFlag(args.flags, 'out') || project.root);
+  const outDir = resolve(args.flags.out || project.root);
   const files = clusterFuzzLiteFiles(project);
   let plan;
   try {
-    plan = writeGenerated(outDir, files, intFlag(args.flags, 'force') !== 0);
+    plan = writeGenerated(outDir, files, args.flags.force !== 0);
   } catch (err) {
     if (err instanceof ConflictError) {
       process.stderr.write(`fuzzwb: ${err.message}\n`);

@@ -1,7 +1,8 @@
 // `fuzzwb fuzz TARGET [CORPUS...]`: fuzz until a finding (or, with -keep_going=1, a limit).
-import { closeSync, openSync, writeSync } from 'node:fs';
+import { closeSync, openSync, statSync, writeSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { parseFuzzMode, FUZZ_MODES } from '../fuzz/hybridModes';
+import { autoMaxLen } from '../fuzz/seeds';
 import { parseStages } from '../fuzz/stage';
 import type { LoopStats } from '../fuzz/loop';
 import type { BatchFinding } from '../native/types';
@@ -12,7 +13,7 @@ import { describeFrame, firstUserFrame, isUserFrame } from '../triage/userFrames
 import type { RunSummary } from '../workers/coordinator';
 import { resolveWorkerCount } from '../workers/plan';
 import { startFuzzRun, type FuzzRun } from '../workers/startRun';
-import { intFlag, stringFlag, UsageError, type ParsedArgs } from './flags';
+import { timeoutMsOf, UsageError, type ParsedArgs } from './flags';
 import { EXIT, exitCodeFor } from './exitCodes';
 
 function say(line: string): void {
@@ -85,48 +86,52 @@ export async function fuzzCommand(args: ParsedArgs): Promise<number> {
   if (targetArg === undefined)
     throw new UsageError('usage: fuzzwb fuzz TARGET [CORPUS_DIR...] [-flag=value...]');
   const f = args.flags;
-  const mode = parseFuzzMode(stringFlag(f, 'mode'));
+  const mode = parseFuzzMode(f.mode);
   if (mode === undefined) {
-    throw new UsageError(
-      `-mode takes one of ${FUZZ_MODES.join(', ')}, not "${stringFlag(f, 'mode')}"`,
-    );
+    throw new UsageError(`-mode takes one of ${FUZZ_MODES.join(', ')}, not "${f.mode}"`);
   }
-  const stages = parseStages(stringFlag(f, 'stages'));
+  for (const dir of corpusDirs) {
+    if (statSync(dir, { throwIfNoEntry: false })?.isDirectory() === false) {
+      throw new UsageError(
+        `corpus ${dir} is a file, not a directory (fuzzwb run TARGET FILE runs one input)`,
+      );
+    }
+  }
+  const stages = parseStages(f.stages);
   if (typeof stages === 'string') throw new UsageError(`-stages: ${stages}`);
   const notReproduced = notReproducedReporter();
-  const deltasPath = stringFlag(f, 'coverage_deltas');
+  const deltasPath = f.coverage_deltas;
   const deltasFd = deltasPath === '' ? undefined : openSync(deltasPath, 'w');
   let session: FuzzRun;
   try {
     session = await startFuzzRun(
       {
-        workers: resolveWorkerCount(intFlag(f, 'workers'), {
-          maxRuns: intFlag(f, 'runs'),
-          seed: intFlag(f, 'seed'),
+        workers: resolveWorkerCount(f.workers, {
+          maxRuns: f.runs,
+          seed: f.seed,
         }),
         target: resolve(targetArg),
         corpusDirs,
-        maxLen: intFlag(f, 'max_len'),
-        seed: intFlag(f, 'seed'),
-        timeoutMs: intFlag(f, 'timeout_ms') || intFlag(f, 'timeout') * 1000,
-        rssLimitMb: intFlag(f, 'rss_limit_mb'),
-        startupTimeoutMs: intFlag(f, 'startup_timeout_ms'),
-        dictPath: stringFlag(f, 'dict'),
-        useCmp: intFlag(f, 'use_cmp') !== 0,
+        maxLen: f.max_len === 0 ? autoMaxLen(corpusDirs) : f.max_len,
+        seed: f.seed,
+        timeoutMs: timeoutMsOf(f),
+        rssLimitMb: f.rss_limit_mb,
+        mallocLimitMb: f.malloc_limit_mb,
+        startupTimeoutMs: f.startup_timeout_ms,
+        dictPath: f.dict,
+        useCmp: f.use_cmp !== 0,
         stages,
         mode,
-        persistent: intFlag(f, 'persistent'),
-        bindCpu: intFlag(f, 'bind_cpu') !== 0,
-        artifactPrefix: stringFlag(f, 'artifact_prefix'),
-        verifyRuns: intFlag(f, 'verify_runs'),
-        triageSkip: stringFlag(f, 'triage_skip'),
-        sarifPath: stringFlag(f, 'sarif'),
-        keepGoing: intFlag(f, 'keep_going') !== 0,
-        maxTotalTimeMs: intFlag(f, 'max_total_time') * 1000,
-        maxRuns: intFlag(f, 'runs'),
-        sourceRoots: stringFlag(f, 'source_roots')
-          .split(',')
-          .filter((r) => r !== ''),
+        persistent: f.persistent,
+        bindCpu: f.bind_cpu !== 0,
+        artifactPrefix: f.artifact_prefix,
+        verifyRuns: f.verify_runs,
+        triageSkip: f.triage_skip,
+        sarifPath: f.sarif,
+        keepGoing: f.keep_going !== 0,
+        maxTotalTimeMs: f.max_total_time * 1000,
+        maxRuns: f.runs,
+        sourceRoots: f.source_roots.split(',').filter((r) => r !== ''),
         coverage: deltasFd !== undefined,
       },
       {
@@ -153,7 +158,7 @@ export async function fuzzCommand(args: ParsedArgs): Promise<number> {
   try {
     const r = await session.run();
     const s = r.stats;
-    if (intFlag(f, 'print_final_stats') !== 0) {
+    if (f.print_final_stats !== 0) {
       say(`stat::number_of_executed_units: ${s.execs}`);
       say(`stat::average_exec_per_sec:     ${s.execsPerSec}`);
       say(`stat::new_units_added:          ${s.corpus}`);

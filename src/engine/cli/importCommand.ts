@@ -8,7 +8,7 @@ import { buildSarif } from '../triage/sarif';
 import { FUZZWB_VERSION } from '../triage/session';
 import { SarifImportError } from '../import/sarifImport';
 import { EXIT } from './exitCodes';
-import { intFlag, stringFlag, UsageError, type ParsedArgs } from './flags';
+import { timeoutMsOf, UsageError, type ParsedArgs } from './flags';
 
 const USAGE =
   'usage: fuzzwb import TARGET PATH... [-artifact_prefix=DIR] [-json=1] [-sarif=PATH]\n' +
@@ -45,8 +45,8 @@ export async function importCommand(args: ParsedArgs): Promise<number> {
   if (targetArg === undefined || paths.length === 0) throw new UsageError(USAGE);
   const target = resolve(targetArg);
   const f = args.flags;
-  const prefix = stringFlag(f, 'artifact_prefix');
-  const json = intFlag(f, 'json') !== 0;
+  const prefix = f.artifact_prefix;
+  const json = f.json !== 0;
   const gathered = gather(paths, target, prefix);
   for (const s of gathered.skipped) say(`INFO: skipped ${s}`);
   const run = await runImport(
@@ -54,14 +54,12 @@ export async function importCommand(args: ParsedArgs): Promise<number> {
     {
       target,
       prefix,
-      timeoutMs: intFlag(f, 'timeout_ms') || intFlag(f, 'timeout') * 1000,
-      rssLimitMb: intFlag(f, 'rss_limit_mb'),
-      startupTimeoutMs: intFlag(f, 'startup_timeout_ms'),
-      verifyRuns: intFlag(f, 'verify_runs'),
-      skip: stringFlag(f, 'triage_skip'),
-      sourceRoots: stringFlag(f, 'source_roots')
-        .split(',')
-        .filter((r) => r !== ''),
+      timeoutMs: timeoutMsOf(f),
+      rssLimitMb: f.rss_limit_mb,
+      startupTimeoutMs: f.startup_timeout_ms,
+      verifyRuns: f.verify_runs,
+      skip: f.triage_skip,
+      sourceRoots: f.source_roots.split(',').filter((r) => r !== ''),
     },
     (w) => say(`WARNING: ${w}`),
   );
@@ -70,7 +68,7 @@ export async function importCommand(args: ParsedArgs): Promise<number> {
     say(describe(l));
     if (json) process.stdout.write(`${JSON.stringify(l)}\n`);
   }
-  const sarifPath = stringFlag(f, 'sarif');
+  const sarifPath = f.sarif;
   if (sarifPath !== '') {
     const log = buildSarif(run.records, FUZZWB_VERSION);
     writeFileAtomic(sarifPath, `${JSON.stringify(log, null, 2)}\n`);

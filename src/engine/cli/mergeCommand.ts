@@ -7,7 +7,7 @@ import { addToCorpus, sha1 } from '../fuzz/artifacts';
 import { featuresOf } from '../fuzz/scheduler';
 import { loadSeeds } from '../fuzz/seeds';
 import type { EndKind, NativeExecutor } from '../native/types';
-import { intFlag, UsageError, type ParsedArgs } from './flags';
+import { timeoutMsOf, UsageError, type ParsedArgs } from './flags';
 import { EXIT } from './exitCodes';
 
 /** The largest input read (the shared memory's default input capacity), as fuzzwb cov. */
@@ -67,10 +67,10 @@ export async function mergeCommand(args: ParsedArgs): Promise<number> {
   const fresh = offered.seeds.filter((s) => !known.has(sha1(s)));
   const { executor } = await startExecutor({
     target,
-    timeoutMs: intFlag(f, 'timeout_ms') || intFlag(f, 'timeout') * 1000,
-    rssLimitMb: intFlag(f, 'rss_limit_mb'),
+    timeoutMs: timeoutMsOf(f),
+    rssLimitMb: f.rss_limit_mb,
     persistent: 1,
-    handshakeTimeoutMs: intFlag(f, 'startup_timeout_ms'),
+    handshakeTimeoutMs: f.startup_timeout_ms,
     maxInputSize: Math.max(1, ...have.seeds.map((s) => s.length), ...fresh.map((s) => s.length)),
     symbolize: false,
     cmp: false,

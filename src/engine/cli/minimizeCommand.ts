@@ -1,6 +1,6 @@
 // `fuzzwb minimize TARGET CRASH_FILE`: shrinks a crashing input while it keeps its crash state.
 import { MinimizeInputError, minimizeFile } from '../triage/minimizeFile';
-import { intFlag, stringFlag, UsageError, type ParsedArgs } from './flags';
+import { timeoutMsOf, UsageError, type ParsedArgs } from './flags';
 import { EXIT } from './exitCodes';
 
 function say(line: string): void {
@@ -18,14 +18,14 @@ export async function minimizeCommand(args: ParsedArgs): Promise<number> {
       {
         target: targetArg,
         crashFile,
-        artifactPrefix: stringFlag(f, 'artifact_prefix'),
-        exactPath: stringFlag(f, 'exact_artifact_path'),
-        timeoutMs: intFlag(f, 'timeout_ms') || intFlag(f, 'timeout') * 1000,
-        rssLimitMb: intFlag(f, 'rss_limit_mb'),
-        startupTimeoutMs: intFlag(f, 'startup_timeout_ms'),
-        triageSkip: stringFlag(f, 'triage_skip'),
-        maxRuns: intFlag(f, 'runs'),
-        maxTimeMs: intFlag(f, 'max_total_time') * 1000,
+        artifactPrefix: f.artifact_prefix,
+        exactPath: f.exact_artifact_path,
+        timeoutMs: timeoutMsOf(f),
+        rssLimitMb: f.rss_limit_mb,
+        startupTimeoutMs: f.startup_timeout_ms,
+        triageSkip: f.triage_skip,
+        maxRuns: f.runs,
+        maxTimeMs: f.max_total_time * 1000,
       },
       (m) => say(`INFO: ${m}`),
     );

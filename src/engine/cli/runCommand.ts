@@ -1,7 +1,7 @@
 // `fuzzwb run TARGET FILE...`: runs inputs through the fork server and prints how each ended.
 import { readFileSync } from 'node:fs';
 import { runInputs, summarizeRun } from '../triage/reproduceInput';
-import { intFlag, UsageError, type ParsedArgs } from './flags';
+import { timeoutMsOf, UsageError, type ParsedArgs } from './flags';
 import { EXIT, exitCodeFor } from './exitCodes';
 
 /** One JSON object per input on stdout; the worst outcome decides the exit code. */
@@ -22,10 +22,10 @@ export async function runCommand(args: ParsedArgs): Promise<number> {
   await runInputs(
     {
       target,
-      timeoutMs: intFlag(f, 'timeout_ms') || intFlag(f, 'timeout') * 1000,
-      rssLimitMb: intFlag(f, 'rss_limit_mb'),
-      startupTimeoutMs: intFlag(f, 'startup_timeout_ms'),
-      persistent: intFlag(f, 'persistent'),
+      timeoutMs: timeoutMsOf(f),
+      rssLimitMb: f.rss_limit_mb,
+      startupTimeoutMs: f.startup_timeout_ms,
+      persistent: f.persistent,
     },
     inputs,
     (i, r) => {

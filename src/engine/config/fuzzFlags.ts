@@ -1,17 +1,7 @@
 // A config target as `fuzzwb fuzz` arguments, so the CLI, the server and exports run it alike.
 import { join } from 'node:path';
+import { configOptionFlags } from '../../protocol/options';
 import { CONFIG_FILE_NAME, type FuzzTarget, type TargetOptions } from './types';
-
-/** Option names in the order they are written (all are fuzz flags of the same name). */
-const OPTION_ORDER: (keyof TargetOptions)[] = [
-  'max_len',
-  'timeout',
-  'rss_limit_mb',
-  'workers',
-  'mode',
-  'persistent',
-  'max_total_time',
-];
 
 /**
  * `[binary, corpus, -flag=value...]` for `fuzzwb fuzz`: the target's options, its dictionary and
@@ -19,8 +9,9 @@ const OPTION_ORDER: (keyof TargetOptions)[] = [
  */
 export function fuzzArgsFor(target: FuzzTarget, extra: string[] = []): string[] {
   const flags: string[] = [];
-  for (const name of OPTION_ORDER) {
-    const v = target.options[name];
+  // Written in the options table's order; every option is the fuzz flag of the same name.
+  for (const { name } of configOptionFlags()) {
+    const v = target.options[name as keyof TargetOptions];
     if (v !== undefined) flags.push(`-${name}=${v}`);
   }
   if (target.dictionary !== undefined) flags.push(`-dict=${target.dictionary}`);

@@ -1,20 +1,13 @@
 // The fuzz config (fuzzwb.json) as the engine uses it: paths resolved, defaults filled in.
+import type { ConfigOptionValues, FUZZ_MODES } from '../../protocol/options';
 
 /** Sanitizers a target may ask for; "none" in the file becomes an empty list. */
 export type ConfigSanitizer = 'address' | 'undefined' | 'memory';
 
-export type FuzzMode = 'hybrid' | 'fork' | 'persistent';
+export type FuzzMode = (typeof FUZZ_MODES)[number];
 
 /** Fuzzing options, named as the CLI's flags so they can be passed on as `-name=value`. */
-export interface TargetOptions {
-  max_len?: number;
-  timeout?: number;
-  rss_limit_mb?: number;
-  workers?: number;
-  mode?: FuzzMode;
-  persistent?: number;
-  max_total_time?: number;
-}
+export type TargetOptions = ConfigOptionValues;
 
 /** The user's own build: an argv array (never a shell string) and its directory. */
 export interface BuildCommand {

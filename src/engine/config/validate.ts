@@ -1,7 +1,8 @@
 // Checks a parsed fuzzwb.json tree against the contract, with a JSON pointer for every problem.
 import type { JsonEntry, JsonNode } from './jsonTree';
 import { pointerSegment } from './jsonTree';
-import type { ConfigSanitizer, FuzzMode, TargetOptions } from './types';
+import { configOptionFlags } from '../../protocol/options';
+import type { ConfigSanitizer, TargetOptions } from './types';
 
 /** A problem before positions are attached: the node it is about and its pointer. */
 export interface RawProblem {
@@ -30,15 +31,6 @@ export interface RawTarget {
 
 export const NAME_PATTERN = /^[A-Za-z0-9_.-]+$/;
 const SANITIZERS = ['address', 'undefined', 'memory', 'none'] as const;
-const MODES: readonly FuzzMode[] = ['hybrid', 'fork', 'persistent'];
-const INT_OPTIONS = [
-  'max_len',
-  'timeout',
-  'rss_limit_mb',
-  'workers',
-  'persistent',
-  'max_total_time',
-] as const;
 const TARGET_KEYS = new Set([
   'name',
   'harness',
@@ -176,24 +168,32 @@ function checkOptions(c: Checker, e: JsonEntry, pointer: string): TargetOptions 
     c.error(e.node, pointer, 'options must be an object such as {"max_len": 4096}');
     return {};
   }
-  const out: TargetOptions = {};
+  // Every key is checked against the table row of the same name, which TargetOptions mirrors.
+  const out: Record<string, number | string> = {};
   for (const [key, entry] of c.entries(e.node, pointer)) {
     const p = `${pointer}/${pointerSegment(key)}`;
     const n = entry.node;
-    if ((INT_OPTIONS as readonly string[]).includes(key)) {
-      if (n.kind !== 'number' || !Number.isInteger(n.value) || n.value < 0) {
-        c.error(n, p, `options.${key} must be a whole number >= 0`);
-      } else {
-        out[key as (typeof INT_OPTIONS)[number]] = n.value;
-      }
-    } else if (key === 'mode') {
-      if (n.kind !== 'string' || !(MODES as readonly string[]).includes(n.value)) {
-        c.error(n, p, `options.mode must be one of ${MODES.join(', ')}`);
-      } else {
-        out.mode = n.value as FuzzMode;
-      }
-    } else {
+    const spec = configOptionFlags().find((f) => f.name === key);
+    if (spec === undefined) {
       c.warn(entry.keyStart, p, `unknown option "${key}"`);
+    } else if (spec.kind === 'int') {
+      if (
+        n.kind !== 'number' ||
+        !Number.isInteger(n.value) ||
+        n.value < spec.min ||
+        n.value > spec.max
+      ) {
+        c.error(n, p, `options.${key} must be a whole number from ${spec.min} to ${spec.max}`);
+      } else {
+        out[key] = n.value;
+      }
+    } else if (
+      n.kind !== 'string' ||
+      (spec.choices !== undefined && !spec.choices.includes(n.value))
+    ) {
+      c.error(n, p, `options.${key} must be one of ${(spec.choices ?? []).join(', ')}`);
+    } else {
+      out[key] = n.value;
     }
   }
   return out;

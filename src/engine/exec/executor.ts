@@ -12,6 +12,8 @@ export interface ExecutorConfig {
   cwd?: string;
   timeoutMs?: number;
   rssLimitMb?: number;
+  /** Largest single allocation in MiB (the sanitizer's max_allocation_size_mb); default rssLimitMb. */
+  mallocLimitMb?: number;
   /** Inputs per child; 1 = a fresh fork per input. */
   persistent?: number;
   outputLimit?: number;
@@ -68,7 +70,7 @@ export async function startExecutor(cfg: ExecutorConfig): Promise<StartedExecuto
     env: targetEnv({
       base: cfg.baseEnv ?? process.env,
       symbolizer: findSymbolizer(),
-      mallocLimitMb: rssLimitMb,
+      mallocLimitMb: cfg.mallocLimitMb || rssLimitMb,
       forkServer: true,
       symbolize: cfg.symbolize ?? true,
     }),

@@ -4,11 +4,10 @@ import type { Handshake, NativeExecutor } from '../native/types';
 import { HybridExecutor, type HybridEvents } from './hybrid';
 import type { LoopExecutor } from './loop';
 
-export const FUZZ_MODES = ['hybrid', 'fork', 'persistent'] as const;
-export type FuzzMode = (typeof FUZZ_MODES)[number];
+import { DEFAULT_PERSISTENT, FUZZ_MODES } from '../../protocol/options';
 
-/** Inputs per persistent child when -persistent is 0 (AFL++'s docs loop __AFL_LOOP(10000)). */
-export const DEFAULT_PERSISTENT = 10000;
+export { DEFAULT_PERSISTENT, FUZZ_MODES };
+export type FuzzMode = (typeof FUZZ_MODES)[number];
 
 export function parseFuzzMode(text: string): FuzzMode | undefined {
   return FUZZ_MODES.find((m) => m === text);

@@ -9,7 +9,21 @@ import {
   readSync,
   statSync,
 } from 'node:fs';
-import { join } from 'node:path';
+
+/**
+ * Paths are bytes here: a corpus file whose name is not UTF-8 (copied from another system, or
+ * written by a fuzzer) must be read under its own name, not under a string with U+FFFD in it.
+ */
+type Path = Buffer;
+
+function pathIn(dir: Path, ...names: (Path | string)[]): Path {
+  const parts: Buffer[] = [dir];
+  for (const n of names) parts.push(Buffer.from('/'), typeof n === 'string' ? Buffer.from(n) : n);
+  return Buffer.concat(parts);
+}
+
+/** A path for a warning: undecodable bytes are shown as U+FFFD, the file keeps its name. */
+const shown = (p: Path): string => p.toString('utf8');
 
 export interface SeedLoad {
   seeds: Buffer[];
@@ -27,14 +41,15 @@ const AFL_QUEUE = 'queue';
 const AFL_MARKERS = ['fuzzer_stats', 'fuzzer_setup', 'plot_data', 'cmdline'];
 /** AFL++'s own files in an instance directory, none of them an input. */
 const AFL_FILES = new Set([...AFL_MARKERS, 'fuzz_bitmap', 'target_hash', 'README.txt']);
+const DOT = 0x2e;
 
 /** A directory to read inputs from; in an AFL++ instance its state files and subfolders are not. */
 interface InputDir {
-  path: string;
+  path: Path;
   aflInstance: boolean;
 }
 
-function isDir(path: string): boolean {
+function isDir(path: Path): boolean {
   try {
     return statSync(path).isDirectory();
   } catch {
@@ -42,20 +57,21 @@ function isDir(path: string): boolean {
   }
 }
 
-function entries(dir: string, warnings: string[]): string[] | undefined {
+function entries(dir: Path, warnings: string[]): Buffer[] | undefined {
   try {
-    return readdirSync(dir).sort();
+    return readdirSync(dir, { encoding: 'buffer' }).sort((a, b) => Buffer.compare(a, b));
   } catch (err) {
-    warnings.push(`cannot read corpus directory ${dir}: ${(err as Error).message}`);
+    warnings.push(`cannot read corpus directory ${shown(dir)}: ${(err as Error).message}`);
     return undefined;
   }
 }
 
 /** An AFL++ instance directory: it has a queue/ or the files AFL++ writes beside it. */
-function isAflInstance(dir: string, names: readonly string[]): boolean {
+function isAflInstance(dir: Path, names: readonly Buffer[]): boolean {
+  const text = names.map((n) => n.toString('latin1'));
   return (
-    (names.includes(AFL_QUEUE) && isDir(join(dir, AFL_QUEUE))) ||
-    names.some((n) => AFL_MARKERS.includes(n))
+    (text.includes(AFL_QUEUE) && isDir(pathIn(dir, AFL_QUEUE))) ||
+    text.some((n) => AFL_MARKERS.includes(n))
   );
 }
 
@@ -64,26 +80,26 @@ function isAflInstance(dir: string, names: readonly string[]): boolean {
  * (`out/default`) is itself (minus AFL++'s files) and its queue/; an AFL++ output directory with
  * instances (`out/default`, `out/main`, `out/secondary1`, ...) is each instance's queue/.
  */
-function inputDirs(dir: string, warnings: string[]): InputDir[] {
+function inputDirs(dir: Path, warnings: string[]): InputDir[] {
   const names = entries(dir, warnings);
   if (names === undefined) return [];
   if (isAflInstance(dir, names)) {
-    const queue = join(dir, AFL_QUEUE);
+    const queue = pathIn(dir, AFL_QUEUE);
     return [
       { path: dir, aflInstance: true },
       ...(isDir(queue) ? [{ path: queue, aflInstance: true }] : []),
     ];
   }
   const instances = names.filter((n) => {
-    if (n.startsWith('.')) return false;
-    const sub = join(dir, n);
+    if (n[0] === DOT) return false;
+    const sub = pathIn(dir, n);
     if (!isDir(sub)) return false;
     const inner = entries(sub, []);
     return inner !== undefined && isAflInstance(sub, inner);
   });
   if (instances.length > 0) {
     return instances
-      .map((n) => join(dir, n, AFL_QUEUE))
+      .map((n) => pathIn(dir, n, AFL_QUEUE))
       .filter(isDir)
       .map((path) => ({ path, aflInstance: true }));
   }
@@ -91,7 +107,7 @@ function inputDirs(dir: string, warnings: string[]): InputDir[] {
 }
 
 /** Reads at most maxLen bytes of a regular file; `long` says whether it held more. */
-function readHead(path: string, maxLen: number): { data: Buffer; long: boolean } {
+function readHead(path: Path, maxLen: number): { data: Buffer; long: boolean } {
   const fd = openSync(path, 'r');
   try {
     const st = fstatSync(fd);
@@ -110,7 +126,7 @@ function readHead(path: string, maxLen: number): { data: Buffer; long: boolean }
 }
 
 /** Why `path` is not a corpus file, or undefined when it is a regular file (links followed). */
-function notAFile(path: string): string | undefined {
+function notAFile(path: Path): string | undefined {
   let st;
   try {
     st = statSync(path);
@@ -134,24 +150,27 @@ function notAFile(path: string): string | undefined {
 export function loadSeeds(dirs: readonly string[], maxLen: number): SeedLoad {
   const out: SeedLoad = { seeds: [], warnings: [], duplicates: 0, truncated: 0 };
   const seen = new Set<string>();
-  for (const top of dirs) {
+  for (const topName of dirs) {
+    const top = Buffer.from(topName);
     for (const { path: dir, aflInstance } of inputDirs(top, out.warnings)) {
-      const names = dir === top ? entries(dir, []) : entries(dir, out.warnings);
+      const names = dir.equals(top) ? entries(dir, []) : entries(dir, out.warnings);
       for (const name of names ?? []) {
-        if (name.startsWith('.') || (aflInstance && AFL_FILES.has(name))) continue;
-        const path = join(dir, name);
+        if (name[0] === DOT || (aflInstance && AFL_FILES.has(name.toString('latin1')))) continue;
+        const path = pathIn(dir, name);
         const why = notAFile(path);
         // AFL++'s queue/, crashes/ and hangs/ sit beside the inputs of an instance.
         if (aflInstance && why === 'a directory, not a file') continue;
         if (why !== undefined) {
-          out.warnings.push(`skipped corpus entry ${path}: ${why}`);
+          out.warnings.push(`skipped corpus entry ${shown(path)}: ${why}`);
           continue;
         }
         let head;
         try {
           head = readHead(path, maxLen);
         } catch (err) {
-          out.warnings.push(`skipped unreadable corpus file ${path}: ${(err as Error).message}`);
+          out.warnings.push(
+            `skipped unreadable corpus file ${shown(path)}: ${(err as Error).message}`,
+          );
           continue;
         }
         const key = createHash('sha1').update(head.data).digest('hex');
@@ -172,4 +191,24 @@ export function loadSeeds(dirs: readonly string[], maxLen: number): SeedLoad {
     );
   }
   return out;
+}
+
+/** Inputs of at most this many bytes when -max_len is 0 and no seed is larger (libFuzzer's floor). */
+export const DEFAULT_MAX_LEN = 4096;
+
+/**
+ * libFuzzer's -max_len=0: the largest seed, at least DEFAULT_MAX_LEN, at most `cap`. Sizes come
+ * from stat; a file that cannot be read is left to loadSeeds to report.
+ */
+export function autoMaxLen(dirs: readonly string[], cap = 1 << 24): number {
+  let largest = DEFAULT_MAX_LEN;
+  for (const top of dirs) {
+    for (const { path: dir } of inputDirs(Buffer.from(top), [])) {
+      for (const name of entries(dir, []) ?? []) {
+        const st = statSync(pathIn(dir, name), { throwIfNoEntry: false });
+        if (st?.isFile() === true) largest = Math.max(largest, st.size);
+      }
+    }
+  }
+  return Math.min(largest, cap);
 }

@@ -3,7 +3,8 @@ import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { ConfigEditError } from '../config/addTarget';
 import { CONFIG_FILE_NAME } from '../config/types';
-import { parseArgs, stringFlag, intFlag, UsageError, type FlagSpec } from '../cli/flags';
+import { parseArgs, UsageError, type FlagSpec } from '../cli/flags';
+import { boolFlag } from '../../protocol/options';
 import { EXIT } from '../cli/exitCodes';
 import { createHarness } from './createHarness';
 import { candidateFunctions, HarnessError, TEMPLATE_KINDS, type TemplateKind } from './generate';
@@ -12,7 +13,7 @@ const USAGE =
   'usage: fuzzwb harness SOURCE_FILE FUNCTION_OR_LINE [-template=bytes|struct|device] ' +
   `[-config=${CONFIG_FILE_NAME}]   (or: fuzzwb harness SOURCE_FILE -list=1)`;
 
-const FLAGS: FlagSpec[] = [
+const FLAGS = [
   {
     name: 'template',
     kind: 'string',
@@ -25,20 +26,20 @@ const FLAGS: FlagSpec[] = [
     default: CONFIG_FILE_NAME,
     help: 'The config the target is added to.',
   },
-  { name: 'list', kind: 'int', default: 0, help: 'List the functions a harness can be made for.' },
-  { name: 'help', kind: 'int', default: 0, help: 'Print this help.' },
-];
+  boolFlag('list', 0, 'List the functions a harness can be made for.'),
+  boolFlag('help', 0, 'Print this help.'),
+] as const satisfies readonly FlagSpec[];
 
 export function harnessCommand(argv: readonly string[]): number {
   const { flags, positional } = parseArgs(argv, FLAGS);
-  if (intFlag(flags, 'help') !== 0) {
+  if (flags.help !== 0) {
     process.stdout.write(`${USAGE}\n`);
     return EXIT.ok;
   }
   const [source, which] = positional;
   if (source === undefined) throw new UsageError(USAGE);
   const sourcePath = resolve(source);
-  if (intFlag(flags, 'list') !== 0) {
+  if (flags.list !== 0) {
     let text: string;
     try {
       text = readFileSync(sourcePath, 'utf8');
@@ -52,7 +53,7 @@ export function harnessCommand(argv: readonly string[]): number {
     return EXIT.ok;
   }
   if (which === undefined) throw new UsageError(USAGE);
-  const template = stringFlag(flags, 'template');
+  const template = flags.template;
   if (template !== '' && !(TEMPLATE_KINDS as readonly string[]).includes(template)) {
     throw new UsageError(
       `-template must be one of ${TEMPLATE_KINDS.join(', ')}, not "${template}"`,
@@ -63,11 +64,11 @@ export function harnessCommand(argv: readonly string[]): number {
       sourcePath,
       ...(/^\d+$/.test(which) ? { line: Number(which) } : { functionName: which }),
       ...(template !== '' ? { template: template as TemplateKind } : {}),
-      configPath: resolve(stringFlag(flags, 'config')),
+      configPath: resolve(flags.config),
     });
     process.stderr.write(
       `fuzzwb: wrote ${made.harnessPath} (${made.generated.template} template) and added ` +
-        `target "${made.target.name}" to ${stringFlag(flags, 'config')}\n`,
+        `target "${made.target.name}" to ${flags.config}\n`,
     );
     return EXIT.ok;
   } catch (err) {

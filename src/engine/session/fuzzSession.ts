@@ -24,6 +24,8 @@ export interface FuzzSessionOptions {
   seed: number;
   timeoutMs: number;
   rssLimitMb: number;
+  /** Largest single allocation in MiB; 0 or absent = rssLimitMb (libFuzzer's -malloc_limit_mb). */
+  mallocLimitMb?: number;
   startupTimeoutMs: number;
   /** '' = no user dictionary. */
   dictPath: string;
@@ -133,6 +135,7 @@ export class FuzzSession {
         target: opts.target,
         timeoutMs: opts.timeoutMs,
         rssLimitMb: opts.rssLimitMb,
+        mallocLimitMb: opts.mallocLimitMb ?? 0,
         handshakeTimeoutMs: opts.startupTimeoutMs,
         maxInputSize: Math.max(opts.maxLen, ...seeds.map((s) => s.length), 1),
         // Crashes are symbolized by the triage session's cached symbolizer, not in every child.

@@ -73,6 +73,7 @@ export class SharedTriage {
       target: o.target,
       timeoutMs: o.timeoutMs,
       rssLimitMb: o.rssLimitMb,
+      mallocLimitMb: o.mallocLimitMb ?? 0,
       handshakeTimeoutMs: o.startupTimeoutMs,
       maxInputSize: this.maxInputSize,
       persistent: 1,

@@ -36,6 +36,7 @@ function startExecutors(setup: WorkerSetup, channel: ParentChannel): Promise<Mod
       target: o.target,
       timeoutMs: o.timeoutMs,
       rssLimitMb: o.rssLimitMb,
+      mallocLimitMb: o.mallocLimitMb ?? 0,
       handshakeTimeoutMs: o.startupTimeoutMs,
       maxInputSize: Math.max(o.maxLen, setup.maxInputSize, 1),
       // Crashes are symbolized by the parent's triage, not in every child.
