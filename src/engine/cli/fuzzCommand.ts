@@ -6,7 +6,8 @@ import { autoMaxLen } from '../fuzz/seeds';
 import { parseStages } from '../fuzz/stage';
 import type { LoopStats } from '../fuzz/loop';
 import type { BatchFinding } from '../native/types';
-import { SessionOptionsError } from '../session/fuzzSession';
+import { lostFindingLine, SessionOptionsError } from '../session/fuzzSession';
+import { OutputError } from '../io/writable';
 import { renderSymbolized } from '../triage/renderReport';
 import type { TriageOutcome } from '../triage/triager';
 import { describeFrame, firstUserFrame, isUserFrame } from '../triage/userFrames';
@@ -49,6 +50,9 @@ function statusLine(tag: string, s: LoopStats, unique: number): string {
   );
 }
 
+/** Artifacts that could not be written: their report must not claim they were. */
+const unwritten = new Set<string>();
+
 /** Prints the captured report of a new finding, then where it happened in the user's code. */
 function reportNew(f: BatchFinding, outcome: TriageOutcome): void {
   const { record, analysis } = outcome;
@@ -65,7 +69,13 @@ function reportNew(f: BatchFinding, outcome: TriageOutcome): void {
   const v = record.verification;
   say(`==fuzzwb== crash state: ${record.crashState.join(' / ') || '(none)'}`);
   say(`==fuzzwb== verified: ${v.status} (${v.reproduced}/${v.runs} re-runs)`);
-  say(`==fuzzwb== input written to ${record.artifact} (reproduce: ${record.reproduce.join(' ')})`);
+  if (unwritten.has(record.artifact)) {
+    say(`==fuzzwb== input NOT written to ${record.artifact}: its bytes are in base64 above`);
+  } else {
+    say(
+      `==fuzzwb== input written to ${record.artifact} (reproduce: ${record.reproduce.join(' ')})`,
+    );
+  }
 }
 
 /** Per-worker lines of a parallel run: each worker's share, and what the relay between them did. */
@@ -101,7 +111,14 @@ export async function fuzzCommand(args: ParsedArgs): Promise<number> {
   if (typeof stages === 'string') throw new UsageError(`-stages: ${stages}`);
   const notReproduced = notReproducedReporter();
   const deltasPath = f.coverage_deltas;
-  const deltasFd = deltasPath === '' ? undefined : openSync(deltasPath, 'w');
+  let deltasFd: number | undefined;
+  try {
+    deltasFd = deltasPath === '' ? undefined : openSync(deltasPath, 'w');
+  } catch (err) {
+    throw new OutputError(
+      `cannot write the coverage deltas ${deltasPath}: ${(err as Error).message}`,
+    );
+  }
   let session: FuzzRun;
   try {
     session = await startFuzzRun(
@@ -142,8 +159,20 @@ export async function fuzzCommand(args: ParsedArgs): Promise<number> {
         smallerFinding: ({ record }) =>
           say(`==fuzzwb== smaller input for ${record.type}: ${record.artifact}`),
         notReproduced: (kind) => notReproduced.note(kind),
+        lostFinding: (input, record, message) => {
+          unwritten.add(record.artifact);
+          say(`==fuzzwb== ${lostFindingLine(input, record, message)}`);
+        },
         coverage: (line) => {
-          if (deltasFd !== undefined) writeSync(deltasFd, `${JSON.stringify(line)}\n`);
+          if (deltasFd === undefined) return;
+          try {
+            writeSync(deltasFd, `${JSON.stringify(line)}\n`);
+          } catch (err) {
+            // A full disk ends the coverage feed, not the run: findings matter more.
+            say(`WARNING: coverage deltas stopped: ${(err as Error).message}`);
+            closeSync(deltasFd);
+            deltasFd = undefined;
+          }
         },
       },
     );

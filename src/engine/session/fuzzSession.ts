@@ -1,9 +1,10 @@
 // One fuzzing run as a reusable object: the CLI prints its events, the engine server forwards them.
-import { mkdirSync } from 'node:fs';
+import { checkRunOutputs } from '../io/writable';
 import type { DeltaLine } from '../coverage/deltaFeed';
 import { openLiveDeltas, type LiveDeltas } from '../coverage/liveDeltas';
 import { pickFreeCpu } from '../exec/cpuBinding';
-import { addToCorpus } from '../fuzz/artifacts';
+import { CorpusWriter } from '../corpus/corpusWriter';
+import type { FindingRecord } from '../fuzz/artifacts';
 import { DictionaryError, loadDictionary } from '../fuzz/dictionary';
 import { startModeExecutors, type FuzzMode, type ModeExecutors } from '../fuzz/hybridModes';
 import { FuzzLoop, type LoopEnd, type LoopStats } from '../fuzz/loop';
@@ -64,6 +65,19 @@ export interface FuzzSessionEvents {
   /** A persistent-mode end that a fresh process did not repeat. */
   notReproduced(kind: string): void;
   coverage?(delta: DeltaLine): void;
+  /**
+   * A finding whose input could not be written (a full or read-only disk). It still counts as
+   * found; the caller shows the input some other way. Without this, it is a warning.
+   */
+  lostFinding?(input: Buffer, record: FindingRecord, message: string): void;
+}
+
+/** The one line a lost finding is without a lostFinding handler: the input in base64. */
+export function lostFindingLine(input: Buffer, record: FindingRecord, message: string): string {
+  return (
+    `cannot write ${record.artifact}: ${message}; the ${record.type} input ` +
+    `(${input.length} bytes, base64): ${input.toString('base64')}`
+  );
 }
 
 export interface FuzzSessionResult {
@@ -84,13 +98,23 @@ export function executorCpu(opts: Pick<FuzzSessionOptions, 'bindCpu'>, preferred
 }
 
 /** The triage part of a session's options (one triage, however many workers fuzz). */
-export function triageOptions(opts: FuzzSessionOptions): TriageSessionOptions {
+export function triageOptions(
+  opts: FuzzSessionOptions,
+  events: Pick<FuzzSessionEvents, 'warning' | 'lostFinding'>,
+): TriageSessionOptions {
   return {
     target: opts.target,
     prefix: opts.artifactPrefix,
     verifyRuns: Math.max(0, opts.verifyRuns),
     skip: opts.triageSkip,
     sarifPath: opts.sarifPath,
+    failures: {
+      lost: (input, record, message) =>
+        events.lostFinding !== undefined
+          ? events.lostFinding(input, record, message)
+          : events.warning(lostFindingLine(input, record, message)),
+      warning: (m) => events.warning(m),
+    },
   };
 }
 
@@ -114,7 +138,11 @@ export class FuzzSession {
 
   /** Loads seeds, dictionary and known findings, and starts the executors. */
   static async start(opts: FuzzSessionOptions, events: FuzzSessionEvents): Promise<FuzzSession> {
-    for (const d of opts.corpusDirs.slice(0, 1)) mkdirSync(d, { recursive: true });
+    checkRunOutputs({
+      ...(opts.corpusDirs[0] !== undefined ? { corpus: opts.corpusDirs[0] } : {}),
+      prefix: opts.artifactPrefix,
+      sarif: opts.sarifPath,
+    });
     const { seeds, warnings } = loadSeeds(opts.corpusDirs, opts.maxLen);
     for (const w of warnings) events.warning(w);
     const seed = opts.seed || Date.now() % 0x7fffffff;
@@ -155,7 +183,7 @@ export class FuzzSession {
     events.info(`${seeds.length} seed input(s) loaded`);
     let triage: TriageSession;
     try {
-      triage = new TriageSession(execs.fresh, triageOptions(opts));
+      triage = new TriageSession(execs.fresh, triageOptions(opts, events));
     } catch (err) {
       await execs.stop();
       throw new SessionOptionsError((err as Error).message);
@@ -202,14 +230,14 @@ export class FuzzSession {
     const { opts, events } = this;
     const unique = (): number => this.triage.triager.uniqueCount;
     let first: BatchFinding['kind'] | undefined;
+    const corpus = new CorpusWriter(opts.corpusDirs[0], (m) => events.warning(m));
     const loop = new FuzzLoop(
       this.execs.loop,
       loopOptionsFor({ ...opts, seed: this.seed }, this.dictionary),
       {
         onNew: (input, s) => {
-          const dir = opts.corpusDirs[0];
-          // Written before it is announced: a reported entry is always on disk.
-          if (dir !== undefined) addToCorpus(dir, input);
+          // Written before it is announced: a reported entry is on disk unless the write failed.
+          corpus.add(input);
           events.status('NEW', s, unique());
           this.feed?.tick();
         },

@@ -6,7 +6,8 @@ import { parseSkipList } from './crashState';
 import { FindingStore } from './findingStore';
 import { buildSarif } from './sarif';
 import { LlvmSymbolizer, type Symbolizer } from './symbolizer';
-import { Triager, type CrashRunner } from './triager';
+import { guardedSink, type SinkFailures } from './guardedSink';
+import { fileSink, Triager, type CrashRunner } from './triager';
 
 /** Reported in SARIF logs as the tool's version. */
 export const FUZZWB_VERSION = '0.1.0';
@@ -19,6 +20,8 @@ export interface TriageSessionOptions {
   skip: string;
   /** Where to write the SARIF log ('' = nowhere). */
   sarifPath: string;
+  /** Failed writes of findings and of the SARIF log; without it they throw. */
+  failures?: SinkFailures;
 }
 
 export class TriageSession {
@@ -43,6 +46,7 @@ export class TriageSession {
       prefix: opts.prefix,
       verifyRuns: opts.verifyRuns,
       skip: parseSkipList(opts.skip),
+      ...(opts.failures !== undefined ? { sink: guardedSink(fileSink, opts.failures) } : {}),
       ...(this.symbolizer !== undefined ? { symbolizer: this.symbolizer } : {}),
     });
   }
@@ -56,7 +60,14 @@ export class TriageSession {
   writeSarif(): void {
     if (this.opts.sarifPath === '') return;
     const log = buildSarif(this.store.records(), FUZZWB_VERSION);
-    writeFileAtomic(this.opts.sarifPath, `${JSON.stringify(log, null, 2)}\n`);
+    try {
+      writeFileAtomic(this.opts.sarifPath, `${JSON.stringify(log, null, 2)}\n`);
+    } catch (err) {
+      if (this.opts.failures === undefined) throw err;
+      this.opts.failures.warning(
+        `cannot write the SARIF log ${this.opts.sarifPath}: ${(err as Error).message}`,
+      );
+    }
   }
 
   async close(): Promise<void> {

@@ -1,6 +1,6 @@
 // A fuzzing run over N worker processes with FuzzSession's events: one corpus, one triage, summed stats.
-import { mkdirSync } from 'node:fs';
-import { addToCorpus } from '../fuzz/artifacts';
+import { checkRunOutputs } from '../io/writable';
+import { CorpusWriter } from '../corpus/corpusWriter';
 import { DictionaryError, loadDictionary } from '../fuzz/dictionary';
 import { sumStageReports, type StageReport } from '../fuzz/budget';
 import type { LoopEnd, LoopStats } from '../fuzz/loop';
@@ -53,6 +53,7 @@ export class ParallelSession {
   private flushScheduled = false;
   private seed = 0;
   private closed = false;
+  private readonly corpus: CorpusWriter;
 
   private constructor(
     private readonly opts: ParallelSessionOptions,
@@ -71,6 +72,7 @@ export class ParallelSession {
       finished: false,
       ready: undefined,
     }));
+    this.corpus = new CorpusWriter(opts.corpusDirs[0], (m) => events.warning(m));
   }
 
   /**
@@ -82,7 +84,11 @@ export class ParallelSession {
     events: FuzzSessionEvents,
     spawn: SpawnWorker = forkWorker(process.argv[1] ?? ''),
   ): Promise<ParallelSession> {
-    for (const d of opts.corpusDirs.slice(0, 1)) mkdirSync(d, { recursive: true });
+    checkRunOutputs({
+      ...(opts.corpusDirs[0] !== undefined ? { corpus: opts.corpusDirs[0] } : {}),
+      prefix: opts.artifactPrefix,
+      sarif: opts.sarifPath,
+    });
     const { seeds, warnings } = loadSeeds(opts.corpusDirs, opts.maxLen);
     for (const w of warnings) events.warning(w);
     if (opts.dictPath !== '') {
@@ -197,9 +203,8 @@ export class ParallelSession {
         if (c === undefined) return;
         const input = asBuffer(msg.input);
         if (!c.onNew(slot.index, input, msg.stats)) return;
-        const dir = this.opts.corpusDirs[0];
-        // Written before it is announced: a reported entry is always on disk.
-        if (dir !== undefined) addToCorpus(dir, input);
+        // Written before it is announced: a reported entry is on disk unless the write failed.
+        this.corpus.add(input);
         events.status('NEW', c.stats(), this.triage.uniqueCount);
         this.triage.noteNewInput(input);
         this.scheduleRelay();

@@ -10,10 +10,12 @@ import {
 } from '../session/fuzzSession';
 import { TriageSession } from '../triage/session';
 import type { TriageOutcome } from '../triage/triager';
+import type { FindingRecord } from '../fuzz/artifacts';
 
 export interface SharedTriageEvents {
   warning(message: string): void;
   coverage?(delta: DeltaLine): void;
+  lostFinding?(input: Buffer, record: FindingRecord, message: string): void;
 }
 
 /**
@@ -35,7 +37,7 @@ export class SharedTriage {
       run: async (input: Buffer): Promise<ExecResult> => (await this.executor()).run(input),
     };
     try {
-      this.session = new TriageSession(runner, triageOptions(opts));
+      this.session = new TriageSession(runner, triageOptions(opts, events));
     } catch (err) {
       throw new SessionOptionsError((err as Error).message);
     }
