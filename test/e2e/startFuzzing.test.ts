@@ -69,7 +69,17 @@ describe('Start Fuzzing in the browser', () => {
 
   test('clicking a related frame opens the editor at that line', async (t) =>
     step(async () => {
-      const rows = await ui.problemRows();
+      // While the session runs, new findings re-sort the Problems tree under the pointer. A
+      // stopped session's findings stay in Problems and its coverage in the gutter, so stop it
+      // and wait for the tree to settle: the click target then stays where it was found.
+      await ui.runCommand('Fuzz: Stop Fuzzing');
+      let rows = await ui.waitForStableProblems(2_000, 30_000);
+      if (!rows.some((r) => r.kind === 'related')) {
+        const marker = rows.find((r) => r.kind === 'marker' && CRASH_TYPES.test(r.text));
+        assert.ok(marker, `no crash left in Problems:\n${rows.map((r) => r.text).join('\n')}`);
+        await ui.expandProblem(marker.index);
+        rows = await ui.problemRows();
+      }
       // The first frame in the example's own sources (not the runtime's), as a user picks it.
       const target = rows.find(
         (r) => r.kind === 'related' && /^device/.test(relatedLocation(r)?.file ?? ''),
@@ -80,10 +90,9 @@ describe('Start Fuzzing in the browser', () => {
       );
       frame = relatedLocation(target);
       assert.ok(frame);
-      // By its text, not its index: new findings keep arriving and re-sort the tree.
+      // By its text, not its index; and should a late re-render still move the row, the user
+      // would click again, as here.
       const label = /#\d+ \S+/.exec(target.text)?.[0] ?? target.text;
-      // A finding that arrives between finding the row and the click re-renders the tree under
-      // the pointer, so the click can land on a neighbour: the user would click again, as here.
       for (let attempt = 1; ; attempt++) {
         await ui.problemRowWith([`${frame.file}`, `Ln ${frame.line},`, label]).click();
         try {
@@ -105,9 +114,13 @@ describe('Start Fuzzing in the browser', () => {
       const lines = await ui.waitForGutter(30_000);
       const covered = lines.filter((l) => l.state === 'covered' || l.state === 'partial');
       assert.ok(covered.length > 0, `no covered line among ${lines.length} decorated lines`);
-      // The crash ran the frame's line, so the fuzzer reached it.
+      // The crash ran the frame's line, so the fuzzer reached it: the gutter must say so.
       const at = lines.find((l) => l.line === frame?.line);
       t.diagnostic(`gutter: ${lines.length} lines decorated, line ${frame.line}: ${at?.state}`);
       t.diagnostic(`screenshot: ${await ui.screenshot('e2e-gutter')}`);
+      assert.ok(
+        at?.state === 'covered' || at?.state === 'partial',
+        `line ${frame.line} of ${frame.file}, where the crash's frame is, shows ${at?.state ?? 'no decoration'}`,
+      );
     }));
 });

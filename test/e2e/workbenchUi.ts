@@ -144,6 +144,25 @@ export class WorkbenchUi {
     throw new Error(`no Problems row for ${what} within ${timeout} ms; rows:\n  ${seen}`);
   }
 
+  /** Polls until the Problems tree has not changed for `quietMs`; throws after `timeout` ms. */
+  async waitForStableProblems(quietMs: number, timeout: number): Promise<ProblemRow[]> {
+    const deadline = Date.now() + timeout;
+    let last = '';
+    let since = Date.now();
+    for (;;) {
+      const rows = await this.problemRows();
+      const now = rows.map((r) => `${r.kind}:${r.text}`).join('\n');
+      if (now !== last) {
+        last = now;
+        since = Date.now();
+      } else if (Date.now() - since >= quietMs) {
+        return rows;
+      }
+      if (Date.now() > deadline) throw new Error(`Problems still changing after ${timeout} ms`);
+      await this.page.waitForTimeout(250);
+    }
+  }
+
   problemRow(index: number): Locator {
     return this.page.locator(MARKER_ROWS).nth(index);
   }
