@@ -16,6 +16,7 @@
 #include <stdexcept>
 
 #include "fuzzwb_shm.h"
+#include "target_groups.h"
 
 namespace fuzzwb {
 namespace {
@@ -107,7 +108,12 @@ TargetProcess::TargetProcess(const LaunchSpec &spec, int shmFd) {
     posix_spawn_file_actions_addchdir_np(&actions, spec.cwd.c_str());
 
   // Node ignores SIGPIPE and our thread blocks signals: the target gets default dispositions
-  // and an empty mask, as if started from a shell.
+  // and an empty mask, as if started from a shell. It gets a process group of its own, led by
+  // the fork server: a harness that signals its group (kill(0, SIGKILL)) then hits only the
+  // target, not the engine and whoever shares the engine's group (a terminal's job, the
+  // extension host), and a terminal's Ctrl-C reaches the engine alone, which then stops the
+  // target. Every process of the target, the harness's own children included, dies with the
+  // group.
   posix_spawnattr_t attr;
   posix_spawnattr_init(&attr);
   sigset_t all, none;
@@ -115,7 +121,9 @@ TargetProcess::TargetProcess(const LaunchSpec &spec, int shmFd) {
   sigemptyset(&none);
   posix_spawnattr_setsigdefault(&attr, &all);
   posix_spawnattr_setsigmask(&attr, &none);
-  posix_spawnattr_setflags(&attr, POSIX_SPAWN_SETSIGDEF | POSIX_SPAWN_SETSIGMASK);
+  posix_spawnattr_setpgroup(&attr, 0);
+  posix_spawnattr_setflags(&attr,
+                           POSIX_SPAWN_SETSIGDEF | POSIX_SPAWN_SETSIGMASK | POSIX_SPAWN_SETPGROUP);
 
   std::vector<std::string> argvStrings;
   argvStrings.push_back(spec.target);
@@ -137,6 +145,7 @@ TargetProcess::TargetProcess(const LaunchSpec &spec, int shmFd) {
     close(output.read);
     fail("cannot start " + spec.target, err);
   }
+  addTargetGroup(pid_);
   ctl_ = ctl.write;
   status_ = status.read;
   output_ = output.read;
@@ -145,43 +154,37 @@ TargetProcess::TargetProcess(const LaunchSpec &spec, int shmFd) {
   pidfd_ = int(syscall(SYS_pidfd_open, pid_, 0));
   if (pidfd_ < 0) {
     const int e = errno;
-    kill(pid_, SIGKILL);
-    reap();
+    killAndWait();
     fail("cannot watch the fork server (pidfd_open)", e);
   }
 }
 
 TargetProcess::~TargetProcess() {
-  if (!reaped_) {
-    kill(pid_, SIGKILL);
-    waitpid(pid_, &status_code_, 0);
-  }
+  if (!reaped_)
+    killAndWait();
   closeIfOpen(ctl_);
   closeIfOpen(status_);
   closeIfOpen(output_);
   closeIfOpen(pidfd_);
 }
 
-int TargetProcess::reap() {
-  if (reaped_)
-    return status_code_;
-  int st = 0;
-  const pid_t r = waitpid(pid_, &st, WNOHANG);
-  if (r != pid_)
-    return -1;
-  reaped_ = true;
-  status_code_ = st;
-  return st;
-}
-
 void TargetProcess::shutdown(int graceMs) {
   closeIfOpen(ctl_);
   if (reaped_)
     return;
+  // The server ends on the control pipe's EOF; whatever else of the target lives goes with
+  // the group, now or after the grace.
   pollfd p{pidfd_, POLLIN, 0};
-  if (poll(&p, 1, graceMs) <= 0)
-    kill(pid_, SIGKILL);
-  waitpid(pid_, &status_code_, 0);
+  poll(&p, 1, graceMs);
+  killAndWait();
+}
+
+// Until the leader is reaped its id cannot name another group, so the group is killed first.
+void TargetProcess::killAndWait() {
+  killTargetGroup(pid_);
+  removeTargetGroup(pid_);
+  while (waitpid(pid_, &status_code_, 0) < 0 && errno == EINTR) {
+  }
   reaped_ = true;
 }
 

@@ -17,8 +17,9 @@ struct LaunchSpec {
   std::string cwd;              // empty: inherit
 };
 
-// One running fork server. The engine-side ends of its pipes are non-blocking and
-// close-on-exec; the destructor kills and reaps whatever is still running.
+// One running fork server, leader of a process group that holds every process of the target.
+// The engine-side ends of its pipes are non-blocking and close-on-exec; the destructor kills
+// the group and reaps the server.
 class TargetProcess {
 public:
   // Spawns the target; throws std::runtime_error with one line when it cannot be started.
@@ -33,14 +34,15 @@ public:
   int outputFd() const { return output_; }
   int pidFd() const { return pidfd_; }
 
-  // Reaps the server once its pidfd said it ended; returns the wait status, -1 if still running.
-  int reap();
-  // Closes the control pipe (the server exits on EOF), waits up to graceMs, then SIGKILLs.
+  // Closes the control pipe (the server exits on EOF), waits up to graceMs, then SIGKILLs the
+  // group.
   void shutdown(int graceMs);
   bool exited() const { return reaped_; }
   int waitStatus() const { return status_code_; }
 
 private:
+  void killAndWait();
+
   pid_t pid_ = -1;
   int ctl_ = -1;
   int status_ = -1;

@@ -2,6 +2,7 @@
 #define _GNU_SOURCE
 #include <errno.h>
 #include <inttypes.h>
+#include <signal.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -76,7 +77,15 @@ void fwb_send(uint32_t kind, int32_t pid, int32_t value, uint32_t seq) {
   while (n < 0 && errno == EINTR);
   /* The engine is gone or the pipe is broken: nobody is left to report to. */
   if (n != (ssize_t)sizeof msg)
-    _exit(2);
+    fwb_engine_gone(2);
+}
+
+void fwb_engine_gone(int code) {
+  /* Only the group's leader, the fork server the engine started, speaks for the group; a child
+   * (or a target some other way started) must not kill the group it happens to be in. */
+  if (getpgrp() == getpid())
+    kill(0, SIGKILL);
+  _exit(code);
 }
 
 int fwb_recv(struct fwb_msg *msg) {

@@ -53,6 +53,10 @@ FWB_HIDDEN int fwb_reproduce_main(int argc, char **argv);
 FWB_HIDDEN struct fwb_shm *fwb_channel_attach(void);
 FWB_HIDDEN void fwb_send(uint32_t kind, int32_t pid, int32_t value, uint32_t seq);
 FWB_HIDDEN int fwb_recv(struct fwb_msg *msg);
+/* The engine closed the channel or is gone: nobody is left to kill and reap what the target
+ * runs, so the fork server (the leader of the target's process group) kills the whole group,
+ * itself and the harness's own children included. Elsewhere it just exits with code. */
+FWB_HIDDEN __attribute__((noreturn)) void fwb_engine_gone(int code);
 
 /* What the server hands a forked child so it can undo the server's setup. */
 struct fwb_child_setup {

@@ -95,7 +95,7 @@ static int read_takes(pid_t pid) {
       break;
     for (size_t i = 0; i < (size_t)n / sizeof takes[0]; i++) {
       if (takes[i].cmd == FWB_CMD_END)
-        _exit(0);
+        fwb_engine_gone(0);
       unspare(takes[i].pid);
       took |= takes[i].pid == pid;
       spare_deaths = 0;
@@ -118,7 +118,7 @@ static void spare_died(pid_t pid, int status) {
   /* A spare that read EOF on the control pipe: the engine is gone, and so are we. */
   struct pollfd ctl = {.fd = FWB_CTL_FD, .events = 0};
   if (poll(&ctl, 1, 0) > 0)
-    _exit(0);
+    fwb_engine_gone(0);
   fwb_send(FWB_MSG_EXIT, pid, status, 0);
   if (++spare_deaths >= SPARE_TRIES) {
     char how[32];
@@ -178,9 +178,9 @@ void fwb_spare_server(struct fwb_shm *s, struct fwb_child_setup *child_setup) {
       perror("fuzzwb: poll");
       _exit(2);
     }
-    /* The engine closed the control pipe; children die with us (PR_SET_PDEATHSIG). */
+    /* The engine closed the control pipe. */
     if (fds[2].revents)
-      _exit(0);
+      fwb_engine_gone(0);
     /* Fork first: a spare due is on the engine's critical path, a zombie is not. */
     if (fds[0].revents) {
       read_takes(0);
