@@ -92,7 +92,7 @@ export const FLAGS: readonly FlagSpec[] = [
     name: 'artifact_prefix',
     kind: 'string',
     default: '',
-    help: 'Where crash-, timeout- and oom- files are written (a directory ends in /).',
+    help: 'Where crash-, leak-, timeout- and oom- files are written (a directory ends in /).',
   },
   {
     name: 'exact_artifact_path',
@@ -105,6 +105,14 @@ export const FLAGS: readonly FlagSpec[] = [
     kind: 'int',
     default: 0,
     help: 'Do not stop at the first crash: triage, deduplicate and go on fuzzing.',
+  },
+  {
+    name: 'detect_leaks',
+    kind: 'int',
+    default: 1,
+    help:
+      'Report memory leaks as leak- files (LeakSanitizer): an input that allocates more than it ' +
+      'frees runs again in a fresh child that checks for leaks (0 = never).',
   },
   {
     name: 'verify_runs',

@@ -122,6 +122,7 @@ export async function fuzzCommand(args: ParsedArgs): Promise<number> {
         triageSkip: stringFlag(f, 'triage_skip'),
         sarifPath: stringFlag(f, 'sarif'),
         keepGoing: intFlag(f, 'keep_going') !== 0,
+        detectLeaks: intFlag(f, 'detect_leaks') !== 0,
         maxTotalTimeMs: intFlag(f, 'max_total_time') * 1000,
         maxRuns: intFlag(f, 'runs'),
         sourceRoots: stringFlag(f, 'source_roots')
@@ -160,6 +161,7 @@ export async function fuzzCommand(args: ParsedArgs): Promise<number> {
       say(`stat::edges_covered:            ${s.cov}`);
       say(`stat::unique_findings:          ${r.uniqueFindings}`);
       if (r.hybrid) say(`stat::not_reproducible:         ${notReproduced.count()}`);
+      if (r.leakChecks !== undefined) say(`stat::leak_checks:              ${r.leakChecks}`);
       for (const st of r.stages) {
         const share = `${(st.share * 100).toFixed(1)}%`;
         say(
