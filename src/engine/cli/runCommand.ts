@@ -26,6 +26,7 @@ export async function runCommand(args: ParsedArgs): Promise<number> {
       rssLimitMb: intFlag(f, 'rss_limit_mb'),
       startupTimeoutMs: intFlag(f, 'startup_timeout_ms'),
       persistent: intFlag(f, 'persistent'),
+      detectLeaks: intFlag(f, 'detect_leaks') !== 0,
     },
     inputs,
     (i, r) => {
