@@ -93,6 +93,9 @@ ExecConfig parseOptions(const Napi::CallbackInfo &info) {
     c.cpu = static_cast<int>(uintOption(opts, "cpu", 0, CPU_SETSIZE - 1));
   if (!opts.Get("cmp").IsBoolean())
     typeError(env, "Executor: options.cmp must be a boolean");
+  Napi::Value leaks = opts.Get("detectLeaks");
+  if (!leaks.IsUndefined() && !leaks.IsBoolean())
+    typeError(env, "Executor: options.detectLeaks must be a boolean");
   return c;
 }
 
@@ -142,6 +145,8 @@ Napi::Object resultToJs(Napi::Env env, const ExecResult &r) {
   o.Set("durationUs", double(r.durationUs));
   o.Set("ret", r.ret);
   o.Set("newCoverage", r.newCoverage);
+  if (r.leaky)
+    o.Set("leaky", true);
   o.Set("pid", int32_t(r.pid));
   o.Set("execUs", double(r.execUs));
   if (!r.features.empty()) {
@@ -179,6 +184,7 @@ Napi::Value answerToJs(Napi::Env env, const Job &job) {
     return o;
   }
   case JobKind::Run:
+  case JobKind::LeakCheck:
     return resultToJs(env, job.result);
   case JobKind::Batch:
   case JobKind::Repeat:
@@ -283,6 +289,8 @@ public:
     return DefineClass(
         env, "Executor",
         {InstanceMethod<&Executor::Start>("start"), InstanceMethod<&Executor::Run>("run"),
+         InstanceMethod<&Executor::CheckLeaks>("checkLeaks"),
+         InstanceMethod<&Executor::StopDetectingLeaks>("stopDetectingLeaks"),
          InstanceMethod<&Executor::RunBatch>("runBatch"),
          InstanceMethod<&Executor::Repeat>("repeat"),
          InstanceMethod<&Executor::RunMutants>("runMutants"),
@@ -304,6 +312,9 @@ public:
     } catch (const std::runtime_error &e) {
       throw Napi::Error::New(env, e.what());
     }
+    // Before the target starts: the fork server installs its allocation hooks only with it.
+    if (opts.Get("detectLeaks").ToBoolean())
+      shm_->header()->leak_mode = FWB_LEAK_WATCH;
     feedback_ = std::make_shared<Feedback>(shm_->virgin(), shm_->countersCapacity());
     tsfn_ = Tsfn::New(env, "fuzzwb-executor", 0, 1, this);
     tsfn_.Unref(env);
@@ -370,6 +381,21 @@ private:
     job->kind = JobKind::Run;
     job->data.assign(input.Data(), input.Data() + input.ByteLength());
     return Post(info.Env(), job);
+  }
+
+  Napi::Value CheckLeaks(const Napi::CallbackInfo &info) {
+    Napi::Uint8Array input = bytesArg(info, 0, "checkLeaks: input");
+    auto *job = new PendingJob(info.Env());
+    job->kind = JobKind::LeakCheck;
+    job->data.assign(input.Data(), input.Data() + input.ByteLength());
+    return Post(info.Env(), job);
+  }
+
+  // Between runs only. There is no way back: the fork server installs its allocation hooks at
+  // its start or never.
+  Napi::Value StopDetectingLeaks(const Napi::CallbackInfo &info) {
+    shm_->header()->leak_mode &= ~FWB_LEAK_WATCH;
+    return info.Env().Undefined();
   }
 
   Napi::Value RunBatch(const Napi::CallbackInfo &info) {

@@ -25,6 +25,9 @@ constexpr size_t kErrorLines = 3;
 // grace, or after the second once its report began (a sanitizer may be symbolizing it).
 constexpr uint64_t kDumpGraceUs = 500000;
 constexpr uint64_t kDumpReportUs = 3000000;
+// A leak check scans the whole heap after the input, which ran within its limit once already:
+// the scan gets this much on top, so a large heap is not taken for a hang.
+constexpr uint32_t kLeakCheckGraceMs = 10000;
 
 uint64_t nowUs() {
   timespec ts;
@@ -181,6 +184,65 @@ void ExecLoop::killServer() {
 
 void ExecLoop::run(const uint8_t *data, size_t len, bool feedback, ExecResult &out) {
   execute(data, len, feedback, 0, out);
+}
+
+// A persistent child between inputs is blocked reading the control pipe: killed there, it takes
+// no command with it, and the server forks a new child for the next RUN. Its EXIT is awaited so
+// that the next input starts with a quiet status pipe.
+void ExecLoop::retireChild() {
+  if (!server_ || liveChild_ <= 0)
+    return;
+  const pid_t old = liveChild_;
+  liveChild_ = 0;
+  inputsInChild_ = 0;
+  kill(old, SIGKILL);
+  const uint64_t deadline = nowUs() + kKillGraceUs;
+  std::vector<fwb_msg> &msgs = msgs_;
+  for (;;) {
+    const uint64_t now = nowUs();
+    if (now >= deadline) {
+      killServer();
+      return;
+    }
+    pollfd fds[3] = {
+        {server_->statusFd(), POLLIN, 0}, {server_->pidFd(), POLLIN, 0}, {cancelFd_, POLLIN, 0}};
+    if (poll(fds, 3, pollMs(now, deadline)) < 0 && errno != EINTR)
+      throw std::runtime_error(std::string("poll failed: ") + std::strerror(errno));
+    if (fds[2].revents)
+      throw Cancelled();
+    if (fds[0].revents) {
+      if (readMessages(server_->statusFd(), msgs) == Drain::Closed) {
+        killServer();
+        return;
+      }
+      for (const fwb_msg &m : msgs)
+        if (m.kind == FWB_MSG_EXIT && m.pid == old)
+          return;
+    }
+    if (fds[1].revents) {
+      killServer();
+      return;
+    }
+  }
+}
+
+void ExecLoop::checkLeaks(const uint8_t *data, size_t len, ExecResult &out) {
+  retireChild();
+  fwb_shm *h = shm_->header();
+  const uint32_t timeoutMs = config_.timeoutMs;
+  const auto restore = [&] {
+    h->leak_mode &= ~FWB_LEAK_CHECK;
+    config_.timeoutMs = timeoutMs;
+  };
+  h->leak_mode |= FWB_LEAK_CHECK;
+  config_.timeoutMs = timeoutMs + kLeakCheckGraceMs;
+  try {
+    execute(data, len, false, 0, out);
+  } catch (...) {
+    restore();
+    throw;
+  }
+  restore();
 }
 
 uint32_t ExecLoop::runMutants(uint32_t count, ExecResult &out) {
@@ -371,12 +433,14 @@ void ExecLoop::execute(const uint8_t *data, size_t len, bool feedback, uint32_t 
   out.exitCode = -1;
   out.ret = 0;
   out.newCoverage = false;
+  out.leaky = false;
   out.features.clear();
   out.execUs = mutants > 0 && done ? shm_->mutate()->last_us : out.durationUs;
 
   if (done) {
     out.kind = EndKind::Ok;
     out.ret = ret;
+    out.leaky = (shm_->header()->leak_mode & FWB_LEAK_WATCH) != 0 && shm_->header()->exec_leaky;
     if (config_.persistent > 1) {
       inputsInChild_ += mutants > 0 ? shm_->mutantsDone() : 1;
       liveChild_ = inputsInChild_ < config_.persistent ? child : 0;

@@ -52,6 +52,8 @@ struct ExecResult {
   // How long the input itself ran: measured in the child for mutants and replayed inputs (a
   // batch's wall time says nothing about one of them), else durationUs.
   uint64_t execUs = 0;
+  // Ok only, with FWB_LEAK_WATCH: the input made more allocations than it freed.
+  bool leaky = false;
 };
 
 // Thrown out of a wait when cancel() was signalled: the executor is shutting down.
@@ -74,6 +76,9 @@ public:
   // describes that one; its input is ShmRegion::input()). Returns the mutants run, which a
   // child that reached its -persistent limit leaves short of count.
   uint32_t runMutants(uint32_t count, ExecResult &out);
+  // Runs one input in a fresh child that runs LeakSanitizer's check after it (FWB_LEAK_CHECK),
+  // with no feedback: a leak ends it as a sanitizer report.
+  void checkLeaks(const uint8_t *data, size_t len, ExecResult &out);
   // Fills out.output (and outputTruncated) with the last input's captured output.
   void copyOutput(ExecResult &out);
   // Kills the child and the fork server.
@@ -84,6 +89,7 @@ public:
 private:
   void execute(const uint8_t *data, size_t len, bool feedback, uint32_t mutants, ExecResult &out);
   void spawnAndHandshake();
+  void retireChild();
   void ensureServer();
   bool sendRun(uint32_t seq);
   void serverDied();

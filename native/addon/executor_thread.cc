@@ -142,6 +142,10 @@ void ExecutorThread::execute(ExecLoop &loop, Job &job) {
       loop.run(job.data.data(), job.data.size(), true, job.result);
       loop.copyOutput(job.result);
       break;
+    case JobKind::LeakCheck:
+      loop.checkLeaks(job.data.data(), job.data.size(), job.result);
+      loop.copyOutput(job.result);
+      break;
     case JobKind::Batch:
     case JobKind::Repeat:
       runInputs(loop, job);
@@ -163,8 +167,8 @@ void ExecutorThread::execute(ExecLoop &loop, Job &job) {
 }
 
 // A persistent child runs a batch of given inputs itself when they fit the mutants' arena: no
-// hand-over per input. It stops at the first input that ends non-ok or reaches new coverage,
-// and the batch goes on from the next one.
+// hand-over per input. It stops at the first input that ends non-ok, reaches new coverage or may
+// have leaked, and the batch goes on from the next one.
 bool ExecutorThread::replayInputs(ExecLoop &loop, Job &job) {
   const size_t n = job.bounds.size() - 1;
   if (config_.persistent <= 1 || !job.feedback || n < 2 ||
@@ -193,7 +197,7 @@ bool ExecutorThread::replayInputs(ExecLoop &loop, Job &job) {
       break;
     out.execs += counted;
     next += counted;
-    if (finding || res.newCoverage) {
+    if (finding || res.newCoverage || res.leaky) {
       out.findings.push_back({uint32_t(next - 1), res, {}});
       loop.copyOutput(out.findings.back().result);
       if (finding && job.stopOnFinding)
@@ -244,7 +248,7 @@ void ExecutorThread::runInputs(ExecLoop &loop, Job &job) {
     copyWatched(job);
     out.execs++;
     const bool finding = res.kind != EndKind::Ok;
-    if (finding || (job.feedback && res.newCoverage)) {
+    if (finding || (job.feedback && res.newCoverage) || (batch && res.leaky)) {
       out.findings.push_back({uint32_t(i), res, {}});
       loop.copyOutput(out.findings.back().result);
     }
@@ -257,7 +261,7 @@ void ExecutorThread::runInputs(ExecLoop &loop, Job &job) {
 }
 
 // Runs job.count mutants made in the target, across as many children as the -persistent limit
-// takes, and ends at the first one that ends non-ok or reaches new coverage.
+// takes, and ends at the first one that ends non-ok, reaches new coverage or may have leaked.
 void ExecutorThread::runMutants(ExecLoop &loop, Job &job) {
   BatchOutcome &out = job.batch;
   const uint32_t restarts = loop.restarts();
@@ -274,7 +278,7 @@ void ExecutorThread::runMutants(ExecLoop &loop, Job &job) {
     const uint32_t counted = ran > 0 ? ran : (finding ? 1 : 0);
     out.execs += counted;
     left -= std::min<uint64_t>(left, counted);
-    if (finding || res.newCoverage) {
+    if (finding || res.newCoverage || res.leaky) {
       out.findings.push_back({uint32_t(out.execs - 1), res, shm_->input()});
       loop.copyOutput(out.findings.back().result);
       break;

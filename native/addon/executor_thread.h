@@ -16,7 +16,7 @@
 
 namespace fuzzwb {
 
-enum class JobKind { Start, Run, Batch, Repeat, Mutate, Stop };
+enum class JobKind { Start, Run, LeakCheck, Batch, Repeat, Mutate, Stop };
 
 struct Finding {
   uint32_t index;

@@ -10,7 +10,7 @@ extern "C" {
 #endif
 
 /* Bumped whenever the layout or the messages change; the handshake rejects a mismatch. */
-#define FWB_PROTOCOL_VERSION 4u
+#define FWB_PROTOCOL_VERSION 5u
 #define FWB_SHM_MAGIC 0x46555A5A57423031ull /* "FUZZWB01" */
 
 /* File descriptors the engine installs in the target before exec. Fixed numbers (as AFL does)
@@ -152,7 +152,12 @@ struct fwb_shm {
   uint32_t dump_reason;
   uint32_t dump_value;
   uint32_t dump_limit;
-  uint32_t reserved[2];
+
+  /* engine: FWB_LEAK_* bits, read by the child before each input */
+  uint32_t leak_mode;
+  /* runtime: the input that ended with done_seq (in a batch: the last one) made more allocations
+   * than it freed; set only under FWB_LEAK_WATCH */
+  uint32_t exec_leaky;
 
   /* engine: the accumulated coverage (one byte per counter: OR of the hit-count bucket bits ever
    * seen), which a child running mutants of its own compares each run with */
@@ -209,6 +214,15 @@ struct fwb_mutate {
 #define FWB_RT_MSAN 4u        /* MemorySanitizer present */
 #define FWB_RT_INIT_HOOK 8u   /* LLVMFuzzerInitialize was defined and ran */
 #define FWB_RT_AFTER_FORK 16u /* fuzzwb_after_fork hook defined */
+
+/* leak_mode bits. WATCH (set before the target starts; the addon may clear it between inputs)
+ * makes the fork server count allocations and frees through the sanitizer's malloc hooks, each
+ * child say in exec_leaky whether its input left more allocations than frees, also when run once
+ * more (as libFuzzer decides that an input may leak), and a batch end at such an input. CHECK (set
+ * for one input, which the addon runs in a fresh child) makes the child run LeakSanitizer's check
+ * after the input: on a leak it prints LSan's report and exits FWB_SANITIZER_EXITCODE, no DONE. */
+#define FWB_LEAK_WATCH 1u
+#define FWB_LEAK_CHECK 2u
 
 /* ---- wire protocol: fixed 16-byte messages (atomic pipe writes) ---- */
 struct fwb_msg {

@@ -45,8 +45,11 @@ FWB_NO_SANITIZE static void run_input(struct fwb_shm *shm, int32_t pid, uint32_t
   uint32_t len;
   const uint8_t *data = fwb_input_prepare(shm, &len);
   fwb_cmp_begin_input();
+  fwb_leaks_begin();
   int ret = LLVMFuzzerTestOneInput(data, len);
+  fwb_leaks_end(shm, data, len);
   fwb_input_release(data);
+  fwb_leaks_check(shm);
   finish(shm, pid, seq, ret);
 }
 

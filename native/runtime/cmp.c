@@ -7,6 +7,7 @@
  * load of this flag, which points at a constant zero until shared memory exists. */
 static const uint32_t cmp_off;
 static const volatile uint32_t *cmp_enabled = &cmp_off;
+static const volatile uint32_t *cmp_shared_enabled = &cmp_off;
 static struct fwb_cmp_slot *cmp_slots;
 static struct fwb_memcmp_slot *memcmp_slots;
 /* Compares recorded since the input started (see FWB_CMP_ORDER_SHIFT). */
@@ -15,10 +16,14 @@ static uint32_t cmp_order;
 FWB_NO_SANITIZE void fwb_cmp_attach(struct fwb_shm *shm) {
   cmp_slots = (struct fwb_cmp_slot *)fwb_shm_at(shm, shm->cmp_offset);
   memcmp_slots = (struct fwb_memcmp_slot *)fwb_shm_at(shm, shm->memcmp_offset);
-  cmp_enabled = &shm->cmp_enabled;
+  cmp_enabled = cmp_shared_enabled = &shm->cmp_enabled;
 }
 
 FWB_NO_SANITIZE void fwb_cmp_begin_input(void) { cmp_order = 0; }
+
+FWB_NO_SANITIZE void fwb_cmp_pause(int paused) {
+  cmp_enabled = paused ? &cmp_off : cmp_shared_enabled;
+}
 
 static inline uint32_t slot_of(uintptr_t pc, uint32_t slots) {
   return (uint32_t)(((uint64_t)pc * 0x9E3779B97F4A7C15ull) >> 32) & (slots - 1);

@@ -29,11 +29,12 @@ FWB_NO_SANITIZE void fwb_coverage_attach(struct fwb_shm *shm) {
 /* A spare runs fuzzwb_after_fork while the previous input runs and the engine reads and zeroes
  * the shared counters; the hook's edges would land in some other input's map, so a spare counts
  * them in the fallback buffer instead (its pages are copies private to the child). */
-FWB_NO_SANITIZE void fwb_coverage_private(int on) {
+FWB_NO_SANITIZE int fwb_coverage_private(int on) {
   if (!shared_counters || !private_fits)
-    return;
+    return 0;
   counters = on ? fallback_counters : shared_counters;
   gcc_tail = on ? fallback_counters + FWB_DEFAULT_COUNTERS - FWB_GCC_SLOTS : shared_tail;
+  return 1;
 }
 
 FWB_API void __sanitizer_cov_trace_pc_guard_init(uint32_t *start, uint32_t *stop) {

@@ -124,6 +124,8 @@ void fwb_forkserver_main(int argc, char **argv) {
   if (fwb_run_init_hook(&argc, &argv))
     flags |= FWB_RT_INIT_HOOK;
   shm->runtime_flags = flags;
+  /* After LLVMFuzzerInitialize: its allocations are no input's. */
+  fwb_leaks_install(shm);
   /* After LLVMFuzzerInitialize, so a harness that took the signal for itself keeps it. */
   fwb_dump_install(shm);
   setup.server_pid = getpid();

@@ -112,16 +112,20 @@ FWB_NO_SANITIZE static uint64_t now_us(void) {
   return (uint64_t)ts.tv_sec * 1000000u + (uint64_t)ts.tv_nsec / 1000u;
 }
 
-/* Runs one mutant and records how long it took (the vDSO clock costs tens of nanoseconds). */
-FWB_NO_SANITIZE static int run_mutant(struct fwb_shm *shm, struct fwb_mutate *req, uint32_t len) {
+/* Runs one mutant and records how long it took (the vDSO clock costs tens of nanoseconds); *leaky
+ * says whether it left more allocations than frees. */
+FWB_NO_SANITIZE static int run_mutant(struct fwb_shm *shm, struct fwb_mutate *req, uint32_t len,
+                                      int *leaky) {
   shm->input_len = len;
   uint32_t n;
   const uint8_t *data = fwb_input_prepare(shm, &n);
   fwb_cmp_begin_input();
+  fwb_leaks_begin();
   uint64_t t0 = now_us();
   int ret = LLVMFuzzerTestOneInput(data, n);
   uint64_t took = now_us() - t0;
   req->last_us = took < UINT32_MAX ? (uint32_t)took : UINT32_MAX;
+  *leaky = fwb_leaks_end(shm, data, n);
   fwb_input_release(data);
   return ret;
 }
@@ -183,7 +187,8 @@ FWB_NO_SANITIZE uint32_t fwb_mutate_batch(struct fwb_shm *shm, uint32_t budget, 
     if (shm->gcc_mode)
       memset(counters + tail, 0, FWB_GCC_SLOTS);
     __atomic_store_n(&req->done, ++i, __ATOMIC_RELAXED);
-    *ret = run_mutant(shm, req, m.len);
+    int leaky;
+    *ret = run_mutant(shm, req, m.len, &leaky);
     /* Modules dlopened by the mutant added counters: read the bounds again. */
     used = shm->counters_used < tail ? shm->counters_used : tail;
     if (has_new_bits(counters, virgin, 0, used) ||
@@ -191,6 +196,9 @@ FWB_NO_SANITIZE uint32_t fwb_mutate_batch(struct fwb_shm *shm, uint32_t budget, 
       req->found_new = 1;
       break;
     }
+    /* The engine checks it for leaks in a fresh child, which needs the input in the region. */
+    if (leaky)
+      break;
   }
   return i;
 }

@@ -102,8 +102,9 @@ FWB_HIDDEN uint32_t fwb_mutate_batch(struct fwb_shm *shm, uint32_t budget, int *
 
 /* coverage.c */
 FWB_HIDDEN void fwb_coverage_attach(struct fwb_shm *shm);
-/* Points the counters at a private scratch area (1) or back at shared memory (0). */
-FWB_HIDDEN void fwb_coverage_private(int on);
+/* Points the counters at a private scratch area (1) or back at shared memory (0); 0 when the
+ * scratch area cannot hold them (the counters stay shared). */
+FWB_HIDDEN int fwb_coverage_private(int on);
 
 /* modules.c */
 FWB_HIDDEN void fwb_modules_add_guards(uint32_t *start, uint32_t *stop);
@@ -115,6 +116,17 @@ FWB_HIDDEN void fwb_modules_attach(struct fwb_shm *shm);
 FWB_HIDDEN void fwb_cmp_attach(struct fwb_shm *shm);
 /* Restarts the order of recorded compares; called before every input. */
 FWB_HIDDEN void fwb_cmp_begin_input(void);
+/* Stops recording compares (1) and resumes as the engine wants it (0). */
+FWB_HIDDEN void fwb_cmp_pause(int paused);
+
+/* leaks.c: with FWB_LEAK_WATCH, allocations are counted from begin to end, around the harness */
+FWB_HIDDEN void fwb_leaks_install(struct fwb_shm *shm);
+FWB_HIDDEN void fwb_leaks_begin(void);
+/* Whether the input (data, len), run since fwb_leaks_begin, made more allocations than frees
+ * and does so again when run once more; also stored in exec_leaky. */
+FWB_HIDDEN int fwb_leaks_end(struct fwb_shm *shm, const uint8_t *data, uint32_t len);
+/* With FWB_LEAK_CHECK: LeakSanitizer's check; a leak ends the child after LSan's report. */
+FWB_HIDDEN void fwb_leaks_check(struct fwb_shm *shm);
 
 /* signals.c */
 FWB_HIDDEN void fwb_signals_install(void);

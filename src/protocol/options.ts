@@ -236,7 +236,7 @@ export const FLAGS = [
     name: 'artifact_prefix',
     kind: 'string',
     default: '',
-    help: 'Where crash-, timeout- and oom- files are written (a directory ends in /).',
+    help: 'Where crash-, leak-, timeout- and oom- files are written (a directory ends in /).',
   },
   {
     name: 'exact_artifact_path',
@@ -248,6 +248,12 @@ export const FLAGS = [
     'keep_going',
     0,
     'Do not stop at the first crash: triage, deduplicate and go on fuzzing.',
+  ),
+  boolFlag(
+    'detect_leaks',
+    1,
+    'Report memory leaks as leak- files (LeakSanitizer): an input that allocates more than it ' +
+      'frees runs again in a fresh child that checks for leaks (0 = never).',
   ),
   {
     name: 'verify_runs',

@@ -7,10 +7,11 @@ import { repoRoot } from './paths';
 
 export const fuzzwbBin = join(repoRoot, 'bin', 'fuzzwb');
 
-/** The JSON findings (crash-<sha1>.json) in an artifact directory. */
-export function findings(dir: string): FindingRecord[] {
+/** The JSON findings (crash-<sha1>.json, or of the other kinds asked for) in an artifact directory. */
+export function findings(dir: string, kinds: readonly string[] = ['crash']): FindingRecord[] {
+  const name = new RegExp(`^(?:${kinds.join('|')})-[0-9a-f]{40}\\.json$`);
   return readdirSync(dir)
-    .filter((n) => /^crash-[0-9a-f]{40}\.json$/.test(n))
+    .filter((n) => name.test(n))
     .map((n) => JSON.parse(readFileSync(join(dir, n), 'utf8')) as FindingRecord);
 }
 

@@ -149,6 +149,7 @@ export async function fuzzCommand(args: ParsedArgs): Promise<number> {
         maxTotalTimeMs: f.max_total_time * 1000,
         maxRuns: f.runs,
         sourceRoots: f.source_roots.split(',').filter((r) => r !== ''),
+        detectLeaks: f.detect_leaks !== 0,
         coverage: deltasFd !== undefined,
       },
       {
@@ -194,6 +195,7 @@ export async function fuzzCommand(args: ParsedArgs): Promise<number> {
       say(`stat::edges_covered:            ${s.cov}`);
       say(`stat::unique_findings:          ${r.uniqueFindings}`);
       if (r.hybrid) say(`stat::not_reproducible:         ${notReproduced.count()}`);
+      if (r.leakChecks !== undefined) say(`stat::leak_checks:              ${r.leakChecks}`);
       for (const st of r.stages) {
         const share = `${(st.share * 100).toFixed(1)}%`;
         say(

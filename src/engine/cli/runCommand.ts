@@ -26,6 +26,7 @@ export async function runCommand(args: ParsedArgs): Promise<number> {
       rssLimitMb: f.rss_limit_mb,
       startupTimeoutMs: f.startup_timeout_ms,
       persistent: f.persistent,
+      detectLeaks: f.detect_leaks !== 0,
     },
     inputs,
     (i, r) => {

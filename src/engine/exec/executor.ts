@@ -26,6 +26,8 @@ export interface ExecutorConfig {
   symbolize?: boolean;
   /** Environment to start from; defaults to the engine's. */
   baseEnv?: Record<string, string | undefined>;
+  /** Leak detection (LeakSanitizer on, allocations counted: see ExecutorOptions). Default false. */
+  detectLeaks?: boolean;
 }
 
 export const EXECUTOR_DEFAULTS = {
@@ -73,6 +75,7 @@ export async function startExecutor(cfg: ExecutorConfig): Promise<StartedExecuto
       mallocLimitMb: cfg.mallocLimitMb || rssLimitMb,
       forkServer: true,
       symbolize: cfg.symbolize ?? true,
+      detectLeaks: cfg.detectLeaks ?? false,
     }),
     ...(cfg.cwd !== undefined ? { cwd: cfg.cwd } : {}),
     timeoutMs: cfg.timeoutMs ?? EXECUTOR_DEFAULTS.timeoutMs,
@@ -82,6 +85,7 @@ export async function startExecutor(cfg: ExecutorConfig): Promise<StartedExecuto
     handshakeTimeoutMs: cfg.handshakeTimeoutMs ?? EXECUTOR_DEFAULTS.handshakeTimeoutMs,
     maxInputSize: cfg.maxInputSize ?? EXECUTOR_DEFAULTS.maxInputSize,
     cmp: cfg.cmp ?? false,
+    detectLeaks: cfg.detectLeaks ?? false,
     ...(cfg.cpu !== undefined ? { cpu: cfg.cpu } : {}),
   });
   try {

@@ -4,7 +4,7 @@
 export const SANITIZER_EXITCODE = 76;
 
 /** Protocol version the engine speaks (FWB_PROTOCOL_VERSION in fuzzwb_shm.h). */
-export const PROTOCOL_VERSION = 4;
+export const PROTOCOL_VERSION = 5;
 
 export interface TargetEnvOptions {
   /** The environment to start from (normally process.env). */
@@ -21,12 +21,26 @@ export interface TargetEnvOptions {
    * turns it off and symbolizes with one long-lived, cached symbolizer instead. Default true.
    */
   symbolize?: boolean;
+  /**
+   * LeakSanitizer on (detect_leaks=1). It must be on when the process starts or it never
+   * initializes. Under the fork server nothing checks at exit (leak_check_at_exit=0): children
+   * end with exit_group anyway, and only the child the engine asks runs the check
+   * (native/runtime/leaks.c). A plain process checks at exit, as a libFuzzer binary does.
+   * Default false.
+   */
+  detectLeaks?: boolean;
 }
 
 /** Options we need for classification; the user's own options come after ours and win. */
-function sanitizerDefaults(mallocLimitMb: number, symbolize: boolean): Record<string, string> {
+function sanitizerDefaults(
+  mallocLimitMb: number,
+  symbolize: boolean,
+  detectLeaks: boolean,
+  forkServer: boolean,
+): Record<string, string> {
   const sym = `symbolize=${symbolize ? 1 : 0}`;
   const common = `exitcode=${SANITIZER_EXITCODE}`;
+  const leaks = `detect_leaks=${detectLeaks ? 1 : 0}:leak_check_at_exit=${forkServer ? 0 : 1}`;
   const asan = [
     common,
     'abort_on_error=0',
@@ -35,7 +49,7 @@ function sanitizerDefaults(mallocLimitMb: number, symbolize: boolean): Record<st
     'handle_sigbus=1',
     'handle_sigfpe=1',
     'handle_sigill=1',
-    'detect_leaks=0',
+    leaks,
     'allocator_may_return_null=0',
     sym,
     'detect_odr_violation=0',
@@ -45,7 +59,7 @@ function sanitizerDefaults(mallocLimitMb: number, symbolize: boolean): Record<st
     ASAN_OPTIONS: asan.join(':'),
     UBSAN_OPTIONS: `${common}:halt_on_error=1:print_stacktrace=1:${sym}`,
     MSAN_OPTIONS: `${common}:${sym}`,
-    LSAN_OPTIONS: `${common}`,
+    LSAN_OPTIONS: `${common}:${leaks}`,
   };
 }
 
@@ -62,7 +76,12 @@ export function targetEnv(opts: TargetEnvOptions): Record<string, string> {
     if (v !== undefined) env[k] = v;
   }
   for (const [name, ours] of Object.entries(
-    sanitizerDefaults(opts.mallocLimitMb, opts.symbolize ?? true),
+    sanitizerDefaults(
+      opts.mallocLimitMb,
+      opts.symbolize ?? true,
+      opts.detectLeaks ?? false,
+      opts.forkServer,
+    ),
   )) {
     env[name] = mergeOptions(ours, opts.base[name]);
   }

@@ -9,10 +9,14 @@ export function sha1(data: Buffer): string {
   return createHash('sha1').update(data).digest('hex');
 }
 
-/** libFuzzer's artifact prefixes: crash-, timeout-, oom-. */
-export function artifactKind(kind: EndKind): 'crash' | 'timeout' | 'oom' {
+/** The type of a LeakSanitizer report's finding (sanitizerReport.ts names it so). */
+export const LEAK_TYPE = 'memory-leak';
+
+/** libFuzzer's artifact prefixes: crash-, leak-, timeout-, oom-; `type` is the finding's. */
+export function artifactKind(kind: EndKind, type?: string): 'crash' | 'leak' | 'timeout' | 'oom' {
   if (kind === 'timeout') return 'timeout';
   if (kind === 'oom') return 'oom';
+  if (type === LEAK_TYPE) return 'leak';
   return 'crash';
 }
 
@@ -29,7 +33,7 @@ export interface FrameRecord {
 
 export type Verification = 'reproducible' | 'flaky' | 'unverified';
 
-/** The JSON written beside each `crash-<sha1>`: everything a reader needs about one unique bug. */
+/** The JSON beside each `crash-<sha1>` (leak-, timeout-, oom-): all a reader needs about one bug. */
 export interface FindingRecord {
   /** Path of the smallest input seen for this crash state. */
   artifact: string;
@@ -62,8 +66,8 @@ export function recordKey(r: Pick<FindingRecord, 'type' | 'crashState'>): string
 }
 
 /** The path a finding's input is written to: `<prefix><kind>-<sha1>`. */
-export function artifactPath(prefix: string, kind: EndKind, input: Buffer): string {
-  return `${prefix}${artifactKind(kind)}-${sha1(input)}`;
+export function artifactPath(prefix: string, kind: EndKind, input: Buffer, type?: string): string {
+  return `${prefix}${artifactKind(kind, type)}-${sha1(input)}`;
 }
 
 /** Writes the input at `record.artifact` and its `.json` description beside it. */
@@ -113,7 +117,7 @@ export function loadFindings(prefix: string): { records: FindingRecord[]; warnin
   }
   for (const name of names.sort()) {
     if (!name.startsWith(stem) || !name.endsWith('.json')) continue;
-    if (!/^(?:crash|timeout|oom)-[0-9a-f]{40}\.json$/.test(name.slice(stem.length))) continue;
+    if (!/^(?:crash|leak|timeout|oom)-[0-9a-f]{40}\.json$/.test(name.slice(stem.length))) continue;
     const path = join(dir, name);
     try {
       const parsed: unknown = JSON.parse(readFileSync(path, 'utf8'));

@@ -2,6 +2,7 @@
 import { startExecutor, type ExecutorConfig, type StartedExecutor } from '../exec/executor';
 import type { Handshake, NativeExecutor } from '../native/types';
 import { HybridExecutor, type HybridEvents } from './hybrid';
+import { LeakDetectingExecutor, type LeakEvents } from './leakCheck';
 import type { LoopExecutor } from './loop';
 
 import { DEFAULT_PERSISTENT, FUZZ_MODES } from '../../protocol/options';
@@ -22,6 +23,8 @@ export interface ModeExecutors {
   covering: NativeExecutor;
   /** Set in hybrid mode: its counts of what was confirmed and what was not. */
   hybrid: HybridExecutor | undefined;
+  /** Set when leaks are looked for: its counts of the checks. */
+  leaks: LeakDetectingExecutor | undefined;
   handshake: Handshake;
   /** One line saying how inputs run. */
   describe: string;
@@ -30,13 +33,34 @@ export interface ModeExecutors {
 
 /**
  * Starts the executors of `mode`. `persistent` is the -persistent flag (0 = the default); it
- * does not apply to fork mode, whose point is a fresh process for every input.
+ * does not apply to fork mode, whose point is a fresh process for every input. With
+ * cfg.detectLeaks the loop's executor checks leaky inputs for leaks in fresh children.
  */
 export async function startModeExecutors(
   mode: FuzzMode,
   cfg: Omit<ExecutorConfig, 'persistent'>,
   persistent: number,
-  events: HybridEvents = {},
+  events: HybridEvents & LeakEvents = {},
+): Promise<ModeExecutors> {
+  const execs = await startPlain(mode, cfg, persistent, events);
+  if (cfg.detectLeaks !== true) return execs;
+  const all = new Set([execs.fresh, execs.covering]);
+  const loop = new LeakDetectingExecutor(
+    execs.loop,
+    execs.fresh,
+    () => {
+      for (const e of all) e.stopDetectingLeaks();
+    },
+    events,
+  );
+  return { ...execs, loop, leaks: loop };
+}
+
+async function startPlain(
+  mode: FuzzMode,
+  cfg: Omit<ExecutorConfig, 'persistent'>,
+  persistent: number,
+  events: HybridEvents,
 ): Promise<ModeExecutors> {
   const perChild = persistent > 0 ? persistent : DEFAULT_PERSISTENT;
   if (mode === 'fork') {
@@ -66,6 +90,7 @@ export async function startModeExecutors(
     fresh: fresh.executor,
     covering: fast.executor,
     hybrid,
+    leaks: undefined,
     handshake: fast.handshake,
     describe:
       `hybrid mode: ${perChild} inputs per persistent child, crashes confirmed in a fresh ` +
@@ -82,6 +107,7 @@ function single(executor: NativeExecutor, handshake: Handshake, describe: string
     fresh: executor,
     covering: executor,
     hybrid: undefined,
+    leaks: undefined,
     handshake,
     describe,
     stop: () => executor.stop(),

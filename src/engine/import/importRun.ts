@@ -86,6 +86,8 @@ export async function runImport(
           maxInputSize: Math.max(1, ...inputs.map((i) => i.data.length)),
           // Crashes are symbolized by the importer's cached symbolizer, not in every child.
           symbolize: false,
+          // leak- inputs of libFuzzer and ClusterFuzzLite leak only under the leak check.
+          detectLeaks: true,
         });
   const runner: CrashRunner = started?.executor ?? {
     run: () => Promise.reject(new Error('no target process: nothing to re-run')),

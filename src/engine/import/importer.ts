@@ -3,6 +3,7 @@ import { resolve } from 'node:path';
 import { loadFindings, writeFinding, writeFindingRecord, removeFinding } from '../fuzz/artifacts';
 import type { FindingRecord } from '../fuzz/artifacts';
 import { findSymbolizer } from '../exec/findTool';
+import { runChecked } from '../fuzz/leakCheck';
 import { parseSkipList } from '../triage/crashState';
 import { FindingStore } from '../triage/findingStore';
 import { LlvmSymbolizer, type Symbolizer } from '../triage/symbolizer';
@@ -83,7 +84,7 @@ export class Importer {
   /** Re-runs one input here; a bad end goes through triage like one of our own. */
   async importInput(input: FoundInput, runner: CrashRunner): Promise<ImportLine> {
     const base = { from: input.path, tool: input.tool, expected: input.expected };
-    const result = await runner.run(input.data);
+    const result = await runChecked(runner, input.data);
     if (result.kind === 'ok') return { ...base, status: 'not-reproduced', kind: 'ok' };
     this.origin = { kind: 'imported input', tool: input.tool, from: input.path };
     try {

@@ -32,6 +32,13 @@ export interface ExecutorOptions {
   cmp: boolean;
   /** Core to bind the executor's thread and the target to (exec/cpuBinding); absent = unbound. */
   cpu?: number;
+  /**
+   * Count each input's allocations and frees (the sanitizer's malloc hooks, installed when the
+   * fork server starts) and say `leaky` of an ok input that made more than it freed; a batch of
+   * mutants ends at such an input. checkLeaks() needs it, and LeakSanitizer on in the target's
+   * environment (see exec/targetEnv). Default false.
+   */
+  detectLeaks?: boolean;
 }
 
 /** One instrumented module (the executable or a shared object) as the runtime registered it. */
@@ -82,6 +89,11 @@ export interface ExecResult {
   ret: number;
   /** The input reached an edge or hit-count bucket not seen before (feedback on). */
   newCoverage: boolean;
+  /**
+   * Ok only, with detectLeaks: the input made more allocations than it freed, so it may have
+   * leaked (checkLeaks() tells).
+   */
+  leaky?: boolean;
   /** Pid of the child that ran it. */
   pid: number;
   /**
@@ -137,7 +149,10 @@ export interface BatchResult {
   /** Executions performed (a batch stopped early performs fewer than it was given). */
   execs: number;
   elapsedUs: number;
-  /** Every end that is not ok, and every ok input with new coverage when feedback is on. */
+  /**
+   * Every end that is not ok, every ok input with new coverage when feedback is on, and every
+   * leaky one.
+   */
   findings: BatchFinding[];
   /** Times the fork server was restarted during the batch. */
   restarts: number;
@@ -156,6 +171,15 @@ export interface NativeExecutor {
   start(): Promise<Handshake>;
   /** Runs one input; feedback is always on (newCoverage is set, coverage() grows). */
   run(input: Buffer): Promise<ExecResult>;
+  /**
+   * Runs one input in a fresh child (a persistent child between inputs is ended first) that runs
+   * LeakSanitizer's check after it, with no feedback. A leak ends it as `sanitizer`, with LSan's
+   * report as its output; no leak, or no LeakSanitizer in the target, ends it ok. Needs
+   * detectLeaks.
+   */
+  checkLeaks(input: Buffer): Promise<ExecResult>;
+  /** Between runs: no more `leaky` results, and batches no longer end at them. For good. */
+  stopDetectingLeaks(): void;
   runBatch(inputs: Buffer[], opts?: BatchOptions): Promise<BatchResult>;
   /**
    * Runs a batch of mutants made in the target, with feedback; findings carry their input. Only

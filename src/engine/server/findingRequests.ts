@@ -34,6 +34,7 @@ export function registerFindingRequests(connection: Connection, ctx: ServerConte
           rssLimitMb: ctx.defaults.rssLimitMb,
           startupTimeoutMs: ctx.defaults.startupTimeoutMs,
           persistent: 1,
+          detectLeaks: true,
         },
         [data],
         (_i, r) => {

@@ -106,6 +106,7 @@ export class SessionHost {
         sarifPath: '',
         // The IDE collects every unique finding; stopping at the first is a CI habit.
         keepGoing: true,
+        detectLeaks: true,
         maxTotalTimeMs: options.maxTotalTimeSec * 1000,
         maxRuns: 0,
         sourceRoots: target.sourceRoots,

@@ -41,6 +41,8 @@ export interface FuzzSessionOptions {
   triageSkip: string;
   sarifPath: string;
   keepGoing: boolean;
+  /** Look for memory leaks as libFuzzer does (-detect_leaks). */
+  detectLeaks: boolean;
   maxTotalTimeMs: number;
   maxRuns: number;
   /** Source roots for coverage paths; used when coverage events are wanted. */
@@ -87,6 +89,8 @@ export interface FuzzSessionResult {
   /** Kind of the first finding of this run, if any (the CLI's exit code). */
   firstFinding: BatchFinding['kind'] | undefined;
   hybrid: boolean;
+  /** Leaky inputs run again under the leak check (absent when leaks are not looked for). */
+  leakChecks?: number;
   /** Each stage's share of the time and what it found (summed over workers). */
   stages: StageReport[];
 }
@@ -169,10 +173,14 @@ export class FuzzSession {
         // Crashes are symbolized by the triage session's cached symbolizer, not in every child.
         symbolize: false,
         cmp: opts.useCmp,
+        detectLeaks: opts.detectLeaks,
         ...executorCpu(opts, 0),
       },
       Math.max(0, opts.persistent),
-      { onNotReproduced: (_input, res) => events.notReproduced(res.kind) },
+      {
+        onNotReproduced: (_input, res) => events.notReproduced(res.kind),
+        onLeaksOff: (message) => events.warning(message),
+      },
     );
     const { handshake } = execs;
     events.info(
@@ -277,6 +285,7 @@ export class FuzzSession {
         uniqueFindings: unique(),
         firstFinding: first,
         hybrid: this.execs.hybrid !== undefined,
+        ...(this.execs.leaks !== undefined ? { leakChecks: this.execs.leaks.counts.checks } : {}),
         stages: loop.stageReport(),
       };
     } finally {

@@ -2,6 +2,7 @@
 import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { startExecutor } from '../exec/executor';
+import { runChecked } from '../fuzz/leakCheck';
 import { findSymbolizer } from '../exec/findTool';
 import { writeFileAtomic } from '../io/atomicWrite';
 import { sha1 } from '../fuzz/artifacts';
@@ -66,6 +67,8 @@ export async function minimizeFile(
     rssLimitMb: opts.rssLimitMb,
     handshakeTimeoutMs: opts.startupTimeoutMs,
     maxInputSize: Math.max(1, input.length),
+    // A leak is minimized under the leak check, as it was found.
+    detectLeaks: true,
   });
   const tool = findSymbolizer();
   const symbolizer = tool !== undefined ? new LlvmSymbolizer(tool) : undefined;
@@ -77,7 +80,7 @@ export async function minimizeFile(
     ...(symbolizer !== undefined ? { symbolizer } : {}),
   });
   try {
-    const first = await executor.run(input);
+    const first = await runChecked(executor, input);
     if (first.kind === 'ok') {
       throw new MinimizeInputError(
         `${opts.crashFile} does not crash ${target}: nothing to minimize`,
@@ -89,7 +92,7 @@ export async function minimizeFile(
     const result = await minimizeCrash(
       input,
       async (candidate) => {
-        const r = await executor.run(candidate);
+        const r = await runChecked(executor, candidate);
         return r.kind !== 'ok' && (await triager.analyze(r)).state.key === state.key;
       },
       { maxRuns: opts.maxRuns, maxTimeMs: opts.maxTimeMs },

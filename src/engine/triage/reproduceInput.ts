@@ -1,5 +1,6 @@
 // Runs saved inputs once in fresh children and says how each ended: `fuzzwb run` and the server's Reproduce.
 import { startExecutor } from '../exec/executor';
+import { runChecked } from '../fuzz/leakCheck';
 import type { EndKind, ExecResult } from '../native/types';
 import { parseSanitizerReport } from './sanitizerReport';
 import { describeFrame, firstUserFrame } from './userFrames';
@@ -36,11 +37,14 @@ export interface ReproduceOptions {
   startupTimeoutMs: number;
   /** Inputs per child; 1 = a fresh fork each. */
   persistent: number;
+  /** An input that allocates more than it frees runs again under LeakSanitizer's check. */
+  detectLeaks?: boolean;
 }
 
 /**
  * Runs each input once through a fork server whose children symbolize their own reports, so the
- * output reads like the plain binary's. `each` sees every result before the next input runs.
+ * output reads like the plain binary's. `each` sees every result before the next input runs: a
+ * leak's is the leak check's.
  */
 export async function runInputs(
   opts: ReproduceOptions,
@@ -54,9 +58,10 @@ export async function runInputs(
     persistent: Math.max(1, opts.persistent),
     handshakeTimeoutMs: opts.startupTimeoutMs,
     maxInputSize: Math.max(1, ...inputs.map((i) => i.length)),
+    detectLeaks: opts.detectLeaks ?? false,
   });
   try {
-    for (const [i, input] of inputs.entries()) each(i, await executor.run(input));
+    for (const [i, input] of inputs.entries()) each(i, await runChecked(executor, input));
   } finally {
     await executor.stop();
   }

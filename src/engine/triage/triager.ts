@@ -2,6 +2,7 @@
 import { basename, isAbsolute, resolve } from 'node:path';
 import {
   artifactPath,
+  LEAK_TYPE,
   removeFinding,
   writeFinding,
   writeFindingRecord,
@@ -19,6 +20,8 @@ import type { Symbolizer } from './symbolizer';
 /** Runs one input in a fresh child (the executor's run()). */
 export interface CrashRunner {
   run(input: Buffer): Promise<ExecResult>;
+  /** The same under LeakSanitizer's check (NativeExecutor.checkLeaks): leaks are verified so. */
+  checkLeaks?(input: Buffer): Promise<ExecResult>;
 }
 
 /** Where records go; the default writes artifact files, tests keep them in memory. */
@@ -135,7 +138,7 @@ export class Triager {
     if (seen.status === 'duplicate') {
       let smaller: { artifact: string; path: string; size: number } | undefined;
       if (seen.smaller) {
-        const artifact = artifactPath(this.opts.prefix, result.kind, input);
+        const artifact = artifactPath(this.opts.prefix, result.kind, input, analysis.state.type);
         smaller = { artifact, path: resolve(artifact), size: input.length };
       }
       const record = this.store.hit(key, when, smaller);
@@ -147,8 +150,12 @@ export class Triager {
       }
       return { status: 'duplicate', record, analysis, smaller: smaller !== undefined };
     }
+    // A leak shows only under the check: a plain run of its input ends ok.
+    const runner = this.runner;
+    const leak = analysis.state.type === LEAK_TYPE ? runner.checkLeaks?.bind(runner) : undefined;
+    const runAgain = leak ?? ((i: Buffer) => runner.run(i));
     const verification = await verifyCrash(input, key, this.opts.verifyRuns, async (i) => {
-      const again = await this.runner.run(i);
+      const again = await runAgain(i);
       return again.kind === 'ok' ? undefined : (await this.analyze(again)).state.key;
     });
     const record = this.record(input, result, analysis, when, verification);
@@ -164,7 +171,7 @@ export class Triager {
     when: string,
     verification: FindingRecord['verification'],
   ): FindingRecord {
-    const artifact = artifactPath(this.opts.prefix, result.kind, input);
+    const artifact = artifactPath(this.opts.prefix, result.kind, input, state.type);
     const record: FindingRecord = {
       artifact,
       kind: result.kind,

@@ -35,6 +35,8 @@ export class SharedTriage {
   ) {
     const runner = {
       run: async (input: Buffer): Promise<ExecResult> => (await this.executor()).run(input),
+      checkLeaks: async (input: Buffer): Promise<ExecResult> =>
+        (await this.executor()).checkLeaks(input),
     };
     try {
       this.session = new TriageSession(runner, triageOptions(opts, events));
@@ -81,6 +83,8 @@ export class SharedTriage {
       persistent: 1,
       symbolize: false,
       cmp: false,
+      // Leaks are verified under the check, which needs LeakSanitizer on from the start.
+      detectLeaks: o.detectLeaks,
     });
     return (await this.exec).executor;
   }

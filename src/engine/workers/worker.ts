@@ -42,10 +42,14 @@ function startExecutors(setup: WorkerSetup, channel: ParentChannel): Promise<Mod
       // Crashes are symbolized by the parent's triage, not in every child.
       symbolize: false,
       cmp: o.useCmp,
+      detectLeaks: o.detectLeaks,
       ...executorCpu(o, setup.index),
     },
     Math.max(0, o.persistent),
-    { onNotReproduced: (_input, res) => channel.send({ t: 'notReproduced', kind: res.kind }) },
+    {
+      onNotReproduced: (_input, res) => channel.send({ t: 'notReproduced', kind: res.kind }),
+      onLeaksOff: (message) => channel.send({ t: 'warning', message }),
+    },
   );
 }
 

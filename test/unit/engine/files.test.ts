@@ -12,7 +12,13 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { test } from 'node:test';
 import { checkTargetBinary, RUNTIME_MARKER } from '../../../src/engine/exec/binaryCheck';
-import { addToCorpus, artifactPath, sha1, writeFinding } from '../../../src/engine/fuzz/artifacts';
+import {
+  addToCorpus,
+  artifactPath,
+  loadFindings,
+  sha1,
+  writeFinding,
+} from '../../../src/engine/fuzz/artifacts';
 import { loadSeeds } from '../../../src/engine/fuzz/seeds';
 import { writeFileAtomic } from '../../../src/engine/io/atomicWrite';
 
@@ -39,6 +45,7 @@ test('corpus entries and findings are named by content hash', () => {
   assert.equal(art, join(d, 'out', `crash-${sha1(input)}`));
   assert.match(artifactPath('', 'timeout', input), /^timeout-/);
   assert.match(artifactPath('', 'oom', input), /^oom-/);
+  assert.match(artifactPath('', 'sanitizer', input, 'memory-leak'), /^leak-[0-9a-f]{40}$/);
   writeFinding(input, {
     artifact: art,
     kind: 'sanitizer',
@@ -59,6 +66,35 @@ test('corpus entries and findings are named by content hash', () => {
   assert.equal(
     (JSON.parse(readFileSync(`${art}.json`, 'utf8')) as { exitCode: number }).exitCode,
     76,
+  );
+});
+
+test('leak findings are written as leak-<sha1> and loaded again, so their dedup resumes', () => {
+  const d = tmp();
+  const input = Buffer.from('LAB');
+  const art = artifactPath(`${d}/`, 'sanitizer', input, 'memory-leak');
+  writeFinding(input, {
+    artifact: art,
+    kind: 'sanitizer',
+    signal: 0,
+    exitCode: 76,
+    sanitizer: 'LeakSanitizer',
+    type: 'memory-leak',
+    crashState: ['leaky_copy'],
+    frames: [],
+    stacks: [],
+    reproduce: ['t', art],
+    firstSeen: 'now',
+    lastSeen: 'now',
+    hitCount: 1,
+    verification: { status: 'reproducible', runs: 3, reproduced: 3 },
+    size: input.length,
+  });
+  const { records, warnings } = loadFindings(`${d}/`);
+  assert.deepEqual(warnings, []);
+  assert.deepEqual(
+    records.map((r) => [r.artifact, r.type]),
+    [[art, 'memory-leak']],
   );
 });
 

@@ -65,3 +65,16 @@ test('sanitizer self-symbolization is on by default and can be turned off for fu
     assert.match(off[name] ?? '', /(^|:)symbolize=0(:|$)/, name);
   }
 });
+
+test('LeakSanitizer is on only when asked, and checks at exit only outside the fork server', () => {
+  const opt = (env: Record<string, string>, name: string): string[] =>
+    (env[name] ?? '').split(':').filter((o) => /^(detect_leaks|leak_check_at_exit)=/.test(o));
+  const off = targetEnv({ base: {}, mallocLimitMb: 0, forkServer: true });
+  assert.deepEqual(opt(off, 'ASAN_OPTIONS'), ['detect_leaks=0', 'leak_check_at_exit=0']);
+  const fuzzing = targetEnv({ base: {}, mallocLimitMb: 0, forkServer: true, detectLeaks: true });
+  for (const name of ['ASAN_OPTIONS', 'LSAN_OPTIONS']) {
+    assert.deepEqual(opt(fuzzing, name), ['detect_leaks=1', 'leak_check_at_exit=0'], name);
+  }
+  const plain = targetEnv({ base: {}, mallocLimitMb: 0, forkServer: false, detectLeaks: true });
+  assert.deepEqual(opt(plain, 'ASAN_OPTIONS'), ['detect_leaks=1', 'leak_check_at_exit=1']);
+});

@@ -119,3 +119,32 @@ test('the code is a stable short hash of type and crash state, not of the input'
   assert.equal(findingCode(finding({ artifact: '/x/crash-b', hitCount: 99 })), a);
   assert.notEqual(findingCode(finding({ crashState: ['other'] })), a);
 });
+
+test('a leak sits at its allocation in the user code, with the leak stack related', () => {
+  const alloc = [
+    { function: '__interceptor_malloc', file: '/src/llvm/compiler-rt/lib/asan/m.cpp', line: 68 },
+    { function: 'leaky_copy', file: `${ROOT}/leak_fuzz.c`, line: 14, column: 16 },
+    { function: 'LLVMFuzzerTestOneInput', file: `${ROOT}/leak_fuzz.c`, line: 26, column: 5 },
+  ];
+  const leak = finding({
+    artifact: `${ROOT}/findings/leak-${'b'.repeat(40)}`,
+    sanitizer: 'LeakSanitizer',
+    type: 'memory-leak',
+    access: undefined,
+    address: undefined,
+    headline: 'LeakSanitizer: detected memory leaks',
+    summary: 'AddressSanitizer: 5 byte(s) leaked in 1 allocation(s).',
+    crashState: ['leaky_copy'],
+    frames: alloc,
+    stacks: [{ title: 'Direct leak of 5 byte(s) in 1 object(s) allocated from', frames: alloc }],
+  });
+  const d = findingToDiagnostic(leak, [ROOT]);
+  assert.ok(d);
+  assert.deepEqual([d.file, d.line, d.column], [`${ROOT}/leak_fuzz.c`, 14, 16]);
+  assert.equal(d.message, 'memory-leak: AddressSanitizer: 5 byte(s) leaked in 1 allocation(s).');
+  assert.ok(
+    d.related.some(
+      (r) => r.message === 'Direct leak of 5 byte(s) in 1 object(s) allocated from: #1 leaky_copy',
+    ),
+  );
+});

@@ -176,3 +176,47 @@ test('records loaded from disk resume the store; two of one state merge', () => 
   });
   assert.deepEqual(store.observe('SEGV\nh', 2), { status: 'new' });
 });
+
+test('a leak is written as leak-<sha1> and verified under the leak check, not a plain run', async () => {
+  const leak = Buffer.from(
+    [
+      '==9==ERROR: LeakSanitizer: detected memory leaks',
+      '',
+      'Direct leak of 3 byte(s) in 1 object(s) allocated from:',
+      '    #0 0x1 in malloc /llvm/asan_malloc_linux.cpp:68:3',
+      '    #1 0x2 in leaky_copy /src/leak.c:14:16',
+      '    #2 0x3 in LLVMFuzzerTestOneInput /src/leak.c:26:5',
+      '',
+      'SUMMARY: AddressSanitizer: 3 byte(s) leaked in 1 allocation(s).',
+    ].join('\n'),
+  );
+  const sink = new MemorySink();
+  let plain = 0;
+  let checked = 0;
+  const triager = new Triager(
+    {
+      run: () => {
+        plain++;
+        return Promise.resolve(result(Buffer.alloc(0), 'ok'));
+      },
+      checkLeaks: () => {
+        checked++;
+        return Promise.resolve(result(leak));
+      },
+    },
+    new FindingStore(),
+    { target: '/t/target', prefix: '/out/', verifyRuns: 3, sink },
+  );
+  const input = Buffer.from('LAB');
+  const out = await triager.handle(input, result(leak));
+  assert.equal(out.status, 'new');
+  assert.match(out.record.artifact, /^\/out\/leak-[0-9a-f]{40}$/);
+  assert.equal(out.record.type, 'memory-leak');
+  assert.deepEqual(out.record.crashState, ['leaky_copy']);
+  assert.deepEqual(out.record.verification, { status: 'reproducible', runs: 3, reproduced: 3 });
+  assert.deepEqual([plain, checked], [0, 3]);
+  assert.deepEqual(
+    out.record.stacks.map((s) => [s.title, s.frames[1]?.function]),
+    [['Direct leak of 3 byte(s) in 1 object(s) allocated from', 'leaky_copy']],
+  );
+});

@@ -36,6 +36,7 @@ function options(dir: string, over: Partial<ParallelSessionOptions> = {}): Paral
     triageSkip: '',
     sarifPath: '',
     keepGoing: false,
+    detectLeaks: false,
     maxTotalTimeMs: 0,
     maxRuns: 0,
     sourceRoots: [],

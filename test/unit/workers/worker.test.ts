@@ -50,6 +50,7 @@ function setup(over: Partial<WorkerSetup['options']>): WorkerSetup {
       triageSkip: '',
       sarifPath: '',
       keepGoing: false,
+      detectLeaks: false,
       maxTotalTimeMs: 0,
       maxRuns: 0,
       sourceRoots: [],
