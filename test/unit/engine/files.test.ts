@@ -39,7 +39,7 @@ test('corpus entries and findings are named by content hash', () => {
   assert.equal(art, join(d, 'out', `crash-${sha1(input)}`));
   assert.match(artifactPath('', 'timeout', input), /^timeout-/);
   assert.match(artifactPath('', 'oom', input), /^oom-/);
-  writeFinding(input, {
+  writeFinding(join(d, 'out') + '/', input, {
     artifact: art,
     kind: 'sanitizer',
     signal: 0,
