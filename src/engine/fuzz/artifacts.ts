@@ -1,7 +1,7 @@
 // Writes and reloads findings (the input plus a JSON description) and corpus entries, by content hash.
 import { createHash } from 'node:crypto';
 import { existsSync, mkdirSync, readdirSync, readFileSync, realpathSync, rmSync } from 'node:fs';
-import { dirname, join } from 'node:path';
+import { basename, dirname, join, resolve } from 'node:path';
 import { writeFileAtomic } from '../io/atomicWrite';
 import type { EndKind } from '../native/types';
 import {
@@ -39,7 +39,10 @@ export type Verification = 'reproducible' | 'flaky' | 'unverified';
 
 /** The JSON written beside each `crash-<sha1>`: everything a reader needs about one unique bug. */
 export interface FindingRecord {
-  /** Path of the smallest input seen for this crash state. */
+  /**
+   * Path of the smallest input seen for this crash state (`<prefix>crash-<sha1>`). The JSON on
+   * disk holds only its name, relative to the findings folder, so the folder can move.
+   */
   artifact: string;
   kind: EndKind;
   signal: number;
@@ -86,7 +89,8 @@ export function writeFinding(prefix: string, input: Buffer, record: FindingRecor
 /** Rewrites only the `.json` description (a new hit, a new verification). */
 export function writeFindingRecord(prefix: string, record: FindingRecord): void {
   const path = checkedFindingPath(prefix, record.artifact);
-  writeFileAtomic(`${path}.json`, `${JSON.stringify(record, null, 2)}\n`);
+  const onDisk: FindingRecord = { ...record, artifact: basename(path) };
+  writeFileAtomic(`${path}.json`, `${JSON.stringify(onDisk, null, 2)}\n`);
 }
 
 /** Removes a finding's input and description (a smaller input replaced it). */
@@ -103,7 +107,8 @@ function isRecord(v: unknown): v is FindingRecord {
     typeof r.artifact === 'string' &&
     typeof r.type === 'string' &&
     Array.isArray(r.crashState) &&
-    typeof r.hitCount === 'number'
+    typeof r.hitCount === 'number' &&
+    Array.isArray(r.reproduce)
   );
 }
 
@@ -118,10 +123,11 @@ function realPath(path: string): string | undefined {
 /**
  * Findings written under `prefix` by an earlier run, so deduplication resumes. Unreadable or
  * foreign JSON files, and findings naming a file that is not their own input in the folder
- * (which a later smaller input would delete), are reported in `warnings` and skipped.
+ * (which a later smaller input would delete), are reported in `warnings` and skipped. A loaded
+ * record's paths are those of the folder as `prefix` reaches it now, whoever wrote it from where.
  */
 export function loadFindings(prefix: string): { records: FindingRecord[]; warnings: string[] } {
-  const { stem } = splitPrefix(prefix);
+  const { head, stem } = splitPrefix(prefix);
   const folder = findingsFolder(prefix);
   const records: FindingRecord[] = [];
   const warnings: string[] = [];
@@ -157,12 +163,21 @@ export function loadFindings(prefix: string): { records: FindingRecord[]; warnin
         warnings.push(`skipping ${path}: ${problem}`);
         continue;
       }
-      records.push(parsed);
+      records.push(placed(parsed, `${head}${name}`));
     } catch (err) {
       warnings.push(`skipping ${path}: ${(err as Error).message}`);
     }
   }
   return { records, warnings };
+}
+
+/** A loaded record at `artifact`; its reproduce command's input follows it there. */
+function placed(record: FindingRecord, artifact: string): FindingRecord {
+  const reproduce =
+    record.reproduce.length >= 2
+      ? [...record.reproduce.slice(0, -1), resolve(artifact)]
+      : record.reproduce;
+  return { ...record, artifact, reproduce };
 }
 
 /** Adds an input to a corpus directory under its content hash; existing files are left alone. */

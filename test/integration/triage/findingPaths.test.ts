@@ -1,9 +1,17 @@
-// The real CLI with a real crashing target: planted findings cannot delete files elsewhere.
+// The real CLI with a real crashing target: planted findings cannot delete files elsewhere, and a
+// findings folder reloads as the same findings from another working directory.
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
-import { existsSync, mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import {
+  existsSync,
+  mkdirSync,
+  mkdtempSync,
+  readdirSync,
+  readFileSync,
+  writeFileSync,
+} from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { basename, join } from 'node:path';
 import { test } from 'node:test';
 import type { FindingRecord } from '../../../src/engine/fuzz/artifacts';
 import { buildFixtureTarget } from '../../helpers/build';
@@ -85,5 +93,41 @@ test(
     const mine = findings(store).filter((r) => r.size !== planted.size);
     assert.equal(mine.length, 1, run.stderr.slice(-3000));
     assert.deepEqual(mine[0]?.crashState, real.crashState);
+  },
+);
+
+test(
+  'findings written with a relative -artifact_prefix reload from another working directory',
+  { timeout: 150_000 },
+  () => {
+    const target = buildFixtureTarget(['one_bug.c']);
+    const root = mkdtempSync(join(tmpdir(), 'fwb-cwd-'));
+    const a = join(root, 'a');
+    const b = join(root, 'b');
+    crashingCorpus(join(a, 'corpus'));
+    mkdirSync(b);
+    const first = fuzzOnce(a, [target, 'corpus', '-artifact_prefix=findings/']);
+    assert.equal(first.code, 77, first.stderr.slice(-3000));
+    assert.match(first.stderr, /==fuzzwb== new /);
+    const folder = join(a, 'findings');
+    const jsons = readdirSync(folder).filter((n) => n.endsWith('.json'));
+    assert.equal(jsons.length, 1, first.stderr.slice(-3000));
+    const json = join(folder, jsons[0] ?? '');
+
+    // The same folder, reached another way: the crash is the known finding, hit again.
+    const again = fuzzOnce(b, [target, '../a/corpus', '-artifact_prefix=../a/findings/']);
+    assert.equal(again.code, 77, again.stderr.slice(-3000));
+    assert.doesNotMatch(again.stderr, /WARNING: skipping/);
+    assert.doesNotMatch(again.stderr, /==fuzzwb== new /, 'not re-reported as new');
+    assert.match(again.stderr, /INFO: 1 known finding\(s\) loaded/, again.stderr.slice(-3000));
+    assert.deepEqual(
+      readdirSync(folder).filter((n) => n.endsWith('.json')),
+      jsons,
+    );
+    const after = JSON.parse(readFileSync(json, 'utf8')) as FindingRecord;
+    assert.ok(after.hitCount >= 2, JSON.stringify(after));
+    // Stored relative to its folder; the reproduce command names the input where it is now.
+    assert.equal(after.artifact, basename(json, '.json'));
+    assert.deepEqual(after.reproduce, [target, json.slice(0, -'.json'.length)]);
   },
 );

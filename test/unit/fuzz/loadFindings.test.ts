@@ -1,8 +1,8 @@
-// Findings on disk: reloaded only when they name their own input, never a file elsewhere.
+// Findings on disk: stored relative to their folder, reloaded from anywhere, never naming files elsewhere.
 import assert from 'node:assert/strict';
 import { existsSync, mkdtempSync, readFileSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { join, relative } from 'node:path';
 import { test } from 'node:test';
 import {
   loadFindings,
@@ -48,6 +48,21 @@ function setup() {
   writeFileSync(victim, 'precious');
   return { root, folder, name, victim, json: join(folder, `${name}.json`) };
 }
+
+test('the JSON stores the input by name; any spelling of the folder reloads it there', () => {
+  const { root, folder, name, json } = setup();
+  assert.equal((JSON.parse(readFileSync(json, 'utf8')) as FindingRecord).artifact, name);
+  const abs = loadFindings(`${folder}/`);
+  assert.deepEqual(abs.warnings, []);
+  assert.equal(abs.records[0]?.artifact, join(folder, name));
+  assert.deepEqual(abs.records[0]?.reproduce, ['/t/target', join(folder, name)]);
+  const rel = `${relative(process.cwd(), folder)}/`;
+  const again = loadFindings(rel);
+  assert.deepEqual(again.warnings, []);
+  assert.equal(again.records[0]?.artifact, `${rel}${name}`);
+  const dotted = loadFindings(`${root}/./findings/../findings/`);
+  assert.equal(dotted.records.length, 1);
+});
 
 test('an old JSON with an absolute path into its folder still loads', () => {
   const { folder, name, json } = setup();
