@@ -7,12 +7,16 @@ import { repoRoot } from './paths';
 
 export const fuzzwbBin = join(repoRoot, 'bin', 'fuzzwb');
 
-/** The JSON findings (crash-<sha1>.json, or of the other kinds asked for) in an artifact directory. */
+/**
+ * The JSON findings (crash-<sha1>.json, or of the other kinds asked for) in an artifact directory,
+ * with `artifact` (stored as a name in that directory) made a path there, as the engine reads them.
+ */
 export function findings(dir: string, kinds: readonly string[] = ['crash']): FindingRecord[] {
   const name = new RegExp(`^(?:${kinds.join('|')})-[0-9a-f]{40}\\.json$`);
   return readdirSync(dir)
     .filter((n) => name.test(n))
-    .map((n) => JSON.parse(readFileSync(join(dir, n), 'utf8')) as FindingRecord);
+    .map((n) => JSON.parse(readFileSync(join(dir, n), 'utf8')) as FindingRecord)
+    .map((r) => ({ ...r, artifact: join(dir, r.artifact) }));
 }
 
 /** Runs the CLI until `done` says so (then SIGINT) or `limitMs` passes; returns its stderr. */

@@ -1,9 +1,17 @@
 // Writes and reloads findings (the input plus a JSON description) and corpus entries, by content hash.
 import { createHash } from 'node:crypto';
-import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync } from 'node:fs';
-import { basename, dirname, join } from 'node:path';
+import { existsSync, mkdirSync, readdirSync, readFileSync, realpathSync, rmSync } from 'node:fs';
+import { basename, dirname, join, resolve } from 'node:path';
 import { writeFileAtomic } from '../io/atomicWrite';
 import type { EndKind } from '../native/types';
+import {
+  checkedFindingPath,
+  findingsFolder,
+  isFindingName,
+  isInside,
+  splitPrefix,
+  storedArtifactProblem,
+} from './findingPaths';
 
 export function sha1(data: Buffer): string {
   return createHash('sha1').update(data).digest('hex');
@@ -35,7 +43,10 @@ export type Verification = 'reproducible' | 'flaky' | 'unverified';
 
 /** The JSON beside each `crash-<sha1>` (leak-, timeout-, oom-): all a reader needs about one bug. */
 export interface FindingRecord {
-  /** Path of the smallest input seen for this crash state. */
+  /**
+   * Path of the smallest input seen for this crash state (`<prefix>crash-<sha1>`). The JSON on
+   * disk holds only its name, relative to the findings folder, so the folder can move.
+   */
   artifact: string;
   kind: EndKind;
   signal: number;
@@ -70,23 +81,27 @@ export function artifactPath(prefix: string, kind: EndKind, input: Buffer, type?
   return `${prefix}${artifactKind(kind, type)}-${sha1(input)}`;
 }
 
-/** Writes the input at `record.artifact` and its `.json` description beside it. */
-export function writeFinding(input: Buffer, record: FindingRecord): void {
-  const dir = dirname(record.artifact);
+/** Writes the input at `record.artifact` (a finding under `prefix`) and its `.json` beside it. */
+export function writeFinding(prefix: string, input: Buffer, record: FindingRecord): void {
+  const path = checkedFindingPath(prefix, record.artifact);
+  const dir = dirname(path);
   if (dir !== '' && !existsSync(dir)) mkdirSync(dir, { recursive: true });
-  writeFileAtomic(record.artifact, input);
-  writeFindingRecord(record);
+  writeFileAtomic(path, input);
+  writeFindingRecord(prefix, record);
 }
 
 /** Rewrites only the `.json` description (a new hit, a new verification). */
-export function writeFindingRecord(record: FindingRecord): void {
-  writeFileAtomic(`${record.artifact}.json`, `${JSON.stringify(record, null, 2)}\n`);
+export function writeFindingRecord(prefix: string, record: FindingRecord): void {
+  const path = checkedFindingPath(prefix, record.artifact);
+  const onDisk: FindingRecord = { ...record, artifact: basename(path) };
+  writeFileAtomic(`${path}.json`, `${JSON.stringify(onDisk, null, 2)}\n`);
 }
 
 /** Removes a finding's input and description (a smaller input replaced it). */
-export function removeFinding(artifact: string): void {
-  rmSync(artifact, { force: true });
-  rmSync(`${artifact}.json`, { force: true });
+export function removeFinding(prefix: string, artifact: string): void {
+  const path = checkedFindingPath(prefix, artifact);
+  rmSync(path, { force: true });
+  rmSync(`${path}.json`, { force: true });
 }
 
 function isRecord(v: unknown): v is FindingRecord {
@@ -96,38 +111,77 @@ function isRecord(v: unknown): v is FindingRecord {
     typeof r.artifact === 'string' &&
     typeof r.type === 'string' &&
     Array.isArray(r.crashState) &&
-    typeof r.hitCount === 'number'
+    typeof r.hitCount === 'number' &&
+    Array.isArray(r.reproduce)
   );
+}
+
+function realPath(path: string): string | undefined {
+  try {
+    return realpathSync(path);
+  } catch {
+    return undefined;
+  }
 }
 
 /**
  * Findings written under `prefix` by an earlier run, so deduplication resumes. Unreadable or
- * foreign JSON files are reported in `warnings` and skipped.
+ * foreign JSON files, and findings naming a file that is not their own input in the folder
+ * (which a later smaller input would delete), are reported in `warnings` and skipped. A loaded
+ * record's paths are those of the folder as `prefix` reaches it now, whoever wrote it from where.
  */
 export function loadFindings(prefix: string): { records: FindingRecord[]; warnings: string[] } {
-  const dir = prefix.endsWith('/') || prefix === '' ? prefix || '.' : dirname(prefix);
-  const stem = prefix.endsWith('/') || prefix === '' ? '' : basename(prefix);
+  const { head, stem } = splitPrefix(prefix);
+  const folder = findingsFolder(prefix);
   const records: FindingRecord[] = [];
   const warnings: string[] = [];
   let names: string[];
   try {
-    names = readdirSync(dir);
+    names = readdirSync(folder);
   } catch {
     return { records, warnings };
   }
-  for (const name of names.sort()) {
-    if (!name.startsWith(stem) || !name.endsWith('.json')) continue;
-    if (!/^(?:crash|leak|timeout|oom)-[0-9a-f]{40}\.json$/.test(name.slice(stem.length))) continue;
-    const path = join(dir, name);
+  const folderReal = realPath(folder);
+  for (const jsonName of names.sort()) {
+    if (!jsonName.endsWith('.json')) continue;
+    const name = jsonName.slice(0, -'.json'.length);
+    if (!isFindingName(name, stem)) continue;
+    const path = join(folder, jsonName);
+    const jsonReal = realPath(path);
+    if (folderReal === undefined || jsonReal === undefined) {
+      warnings.push(`skipping ${path}: unreadable (a dangling link?)`);
+      continue;
+    }
+    if (!isInside(folderReal, jsonReal)) {
+      warnings.push(`skipping ${path}: a link to ${jsonReal}, outside ${folder}`);
+      continue;
+    }
     try {
       const parsed: unknown = JSON.parse(readFileSync(path, 'utf8'));
-      if (isRecord(parsed) && existsSync(parsed.artifact)) records.push(parsed);
-      else warnings.push(`skipping ${path}: not a finding of this fuzzer`);
+      if (!isRecord(parsed)) {
+        warnings.push(`skipping ${path}: not a finding of this fuzzer`);
+        continue;
+      }
+      const problem = storedArtifactProblem(parsed.artifact, folder, name, realPath);
+      if (problem !== undefined) {
+        warnings.push(`skipping ${path}: ${problem}`);
+        continue;
+      }
+      records.push(placed(parsed, `${head}${name}`));
     } catch (err) {
       warnings.push(`skipping ${path}: ${(err as Error).message}`);
     }
   }
   return { records, warnings };
+}
+
+/** A loaded record at `artifact`; its reproduce command's input follows it there. */
+function placed(record: FindingRecord, artifact: string): FindingRecord {
+  const reproduce =
+    record.reproduce.length >= 2
+      ? [...record.reproduce.slice(0, -1), resolve(artifact)]
+      : record.reproduce;
+  return { ...record, artifact, reproduce };
 }
 
 /** Adds an input to a corpus directory under its content hash; existing files are left alone. */

@@ -65,10 +65,10 @@ export class Importer {
         if (record.reproduce.length < 2) {
           record.reproduce = [resolve(opts.target), resolve(record.artifact)];
         }
-        writeFinding(input, record);
+        writeFinding(opts.prefix, input, record);
       },
-      update: writeFindingRecord,
-      remove: removeFinding,
+      update: (record) => writeFindingRecord(opts.prefix, record),
+      remove: (artifact) => removeFinding(opts.prefix, artifact),
     };
     this.triager = new Triager(runner, this.store, {
       target: opts.target,
@@ -128,11 +128,11 @@ export class Importer {
       });
       if (this.store.get(key) !== undefined) {
         const hit = this.store.hit(key, this.now().toISOString());
-        writeFindingRecord(hit);
+        writeFindingRecord(this.opts.prefix, hit);
         return line('duplicate', hit);
       }
       this.store.add(record);
-      writeFinding(evidence, record);
+      writeFinding(this.opts.prefix, evidence, record);
       return line('new', record);
     });
   }

@@ -31,11 +31,14 @@ export interface FindingSink {
   remove(artifact: string): void;
 }
 
-export const fileSink: FindingSink = {
-  write: writeFinding,
-  update: writeFindingRecord,
-  remove: removeFinding,
-};
+/** The sink that writes the store under `prefix`; it refuses paths that are not the store's. */
+export function fileSink(prefix: string): FindingSink {
+  return {
+    write: (input, record) => writeFinding(prefix, input, record),
+    update: (record) => writeFindingRecord(prefix, record),
+    remove: (artifact) => removeFinding(prefix, artifact),
+  };
+}
 
 export interface TriageOptions {
   target: string;
@@ -107,7 +110,7 @@ export class Triager {
     private readonly store: FindingStore,
     private readonly opts: TriageOptions,
   ) {
-    this.sink = opts.sink ?? fileSink;
+    this.sink = opts.sink ?? fileSink(opts.prefix);
     this.now = opts.now ?? (() => new Date());
   }
 

@@ -46,7 +46,7 @@ test('corpus entries and findings are named by content hash', () => {
   assert.match(artifactPath('', 'timeout', input), /^timeout-/);
   assert.match(artifactPath('', 'oom', input), /^oom-/);
   assert.match(artifactPath('', 'sanitizer', input, 'memory-leak'), /^leak-[0-9a-f]{40}$/);
-  writeFinding(input, {
+  writeFinding(join(d, 'out') + '/', input, {
     artifact: art,
     kind: 'sanitizer',
     signal: 0,
@@ -73,7 +73,7 @@ test('leak findings are written as leak-<sha1> and loaded again, so their dedup 
   const d = tmp();
   const input = Buffer.from('LAB');
   const art = artifactPath(`${d}/`, 'sanitizer', input, 'memory-leak');
-  writeFinding(input, {
+  writeFinding(`${d}/`, input, {
     artifact: art,
     kind: 'sanitizer',
     signal: 0,
