@@ -14,7 +14,8 @@ extern "C" {
 #define FWB_SHM_MAGIC 0x46555A5A57423031ull /* "FUZZWB01" */
 
 /* File descriptors the engine installs in the target before exec. Fixed numbers (as AFL does)
- * keep the target's own descriptors out of the way. */
+ * keep the target's own descriptors out of the way. The runtime moves the two pipes higher at
+ * start (runtime.h, FWB_CHANNEL_FD_MIN) and closes the memfd once it is mapped. */
 #define FWB_CTL_FD 200    /* engine -> fork server (and persistent child): commands */
 #define FWB_STATUS_FD 201 /* fork server and children -> engine: status messages */
 #define FWB_SHM_FD 202    /* the memfd holding struct fwb_shm and its regions */
@@ -152,7 +153,11 @@ struct fwb_shm {
   uint32_t dump_reason;
   uint32_t dump_value;
   uint32_t dump_limit;
-  uint32_t reserved[2];
+  /* runtime: 1 + the number of a channel descriptor that the target closed (or replaced), set
+   * by the process that found it before it gives up without a word on the pipes; 0 while the
+   * channel is whole. The engine reads and clears it when an input or the start ends badly. */
+  uint32_t channel_lost;
+  uint32_t reserved;
 
   /* engine: the accumulated coverage (one byte per counter: OR of the hit-count bucket bits ever
    * seen), which a child running mutants of its own compares each run with */
