@@ -517,9 +517,12 @@ void settle(Napi::Env env, Napi::Function, Executor *self, Job *job) {
   if (env == nullptr)
     return; // the thread-safe function is being torn down with the environment
   try {
-    if (job->failed)
-      pending->deferred.Reject(Napi::Error::New(env, job->error).Value());
-    else
+    if (job->failed) {
+      Napi::Error error = Napi::Error::New(env, job->error);
+      if (!job->errorCode.empty())
+        error.Set("code", Napi::String::New(env, job->errorCode));
+      pending->deferred.Reject(error.Value());
+    } else
       pending->deferred.Resolve(answerToJs(env, *job));
   } catch (const Napi::Error &e) {
     pending->deferred.Reject(e.Value());

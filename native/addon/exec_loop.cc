@@ -66,6 +66,13 @@ Drain readMessages(int fd, std::vector<fwb_msg> &out) {
   }
 }
 
+// A harness that closes every descriptor it has takes the runtime's pipes too (the runtime
+// keeps them above those a loop up to FD_SETSIZE closes): no input can be run any more, and
+// the end is neither the input's timeout nor a finding.
+std::string channelLostMessage(int fd) {
+  return "the target closed the fuzzer's channel (fd " + std::to_string(fd) + ")";
+}
+
 } // namespace
 
 ExecLoop::ExecLoop(ExecConfig config, std::shared_ptr<ShmRegion> shm,
@@ -143,6 +150,9 @@ void ExecLoop::spawnAndHandshake() {
       const std::string tail = output_.lastLines(kErrorLines);
       const std::string status = describeWaitStatus(server_->waitStatus());
       server_.reset();
+      const int lost = shm_->takeChannelLost();
+      if (lost >= 0)
+        throw TargetFault(channelLostMessage(lost) + " before the fork server started");
       throw std::runtime_error(target + " exited before the fork server started (" + status +
                                (tail.empty() ? "), with no output" : "): " + tail));
     }
@@ -156,6 +166,8 @@ void ExecLoop::ensureServer() {
     throw std::runtime_error("the executor is not started: call start() first");
   try {
     spawnAndHandshake();
+  } catch (const TargetFault &) {
+    throw;
   } catch (const std::runtime_error &e) {
     throw std::runtime_error(std::string("could not restart the fork server: ") + e.what());
   }
@@ -418,6 +430,17 @@ void ExecLoop::execute(const uint8_t *data, size_t len, bool feedback, uint32_t 
     // Status was read first, so a DONE or EXIT written before the server died still counts.
     if (!done && !ended && (gaveUp || fds[2].revents || !statusOpen))
       died = true;
+  }
+
+  if (!done) {
+    const int lost = shm_->takeChannelLost();
+    if (lost >= 0) {
+      liveChild_ = 0;
+      inputsInChild_ = 0;
+      if (died)
+        server_.reset();
+      throw TargetFault(channelLostMessage(lost));
+    }
   }
 
   // An ok input's output is drained only when someone asks for it (copyOutput): the next

@@ -6,6 +6,7 @@
 
 #include <cstdint>
 #include <memory>
+#include <stdexcept>
 #include <string>
 #include <vector>
 
@@ -58,6 +59,13 @@ struct ExecResult {
 
 // Thrown out of a wait when cancel() was signalled: the executor is shutting down.
 struct Cancelled {};
+
+// The target made running inputs impossible (it closed the fuzzer's channel): not an end of the
+// input, and no engine bug either. The job fails with kTargetFaultCode as its error's code.
+struct TargetFault : std::runtime_error {
+  using std::runtime_error::runtime_error;
+};
+inline constexpr const char *kTargetFaultCode = "FUZZWB_TARGET_FAULT";
 
 class ExecLoop {
 public:

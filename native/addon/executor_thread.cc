@@ -160,6 +160,10 @@ void ExecutorThread::execute(ExecLoop &loop, Job &job) {
   } catch (const Cancelled &) {
     job.failed = true;
     job.error = "the executor was stopped";
+  } catch (const TargetFault &e) {
+    job.failed = true;
+    job.error = e.what();
+    job.errorCode = kTargetFaultCode;
   } catch (const std::exception &e) {
     job.failed = true;
     job.error = e.what();

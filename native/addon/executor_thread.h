@@ -49,6 +49,7 @@ struct Job {
 
   bool failed = false;
   std::string error;
+  std::string errorCode; // the rejected Error's `code`, when it is one JS tells apart
   Handshake handshake;
   ExecResult result;
   BatchOutcome batch;

@@ -104,6 +104,11 @@ pid_t ShmRegion::runningPid(uint32_t seq) const {
   return __atomic_load_n(&header_->running_pid, __ATOMIC_RELAXED);
 }
 
+int ShmRegion::takeChannelLost() {
+  const uint32_t lost = __atomic_exchange_n(&header_->channel_lost, 0u, __ATOMIC_ACQ_REL);
+  return lost == 0 ? -1 : int(lost - 1);
+}
+
 void ShmRegion::setDumpRequest(uint32_t reason, uint32_t value, uint32_t limit) {
   // The child reads dump_reason first (acquire), so the numbers it prints are these.
   __atomic_store_n(&header_->dump_value, value, __ATOMIC_RELAXED);

@@ -77,6 +77,10 @@ public:
   // The child that took input seq (it publishes itself before running it), 0 while none has.
   pid_t runningPid(uint32_t seq) const;
 
+  // The channel descriptor the target closed or replaced (the runtime gave up on it), and clears
+  // the record; -1 while the channel is whole.
+  int takeChannelLost();
+
   // Says why the child is about to get FWB_DUMP_SIGNAL (FWB_DUMP_*), for the report it prints.
   void setDumpRequest(uint32_t reason, uint32_t value, uint32_t limit);
   // Places the next input and its sequence number where the runtime reads them.

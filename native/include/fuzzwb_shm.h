@@ -10,11 +10,12 @@ extern "C" {
 #endif
 
 /* Bumped whenever the layout or the messages change; the handshake rejects a mismatch. */
-#define FWB_PROTOCOL_VERSION 5u
+#define FWB_PROTOCOL_VERSION 6u
 #define FWB_SHM_MAGIC 0x46555A5A57423031ull /* "FUZZWB01" */
 
 /* File descriptors the engine installs in the target before exec. Fixed numbers (as AFL does)
- * keep the target's own descriptors out of the way. */
+ * keep the target's own descriptors out of the way. The runtime moves the two pipes higher at
+ * start (runtime.h, FWB_CHANNEL_FD_MIN) and closes the memfd once it is mapped. */
 #define FWB_CTL_FD 200    /* engine -> fork server (and persistent child): commands */
 #define FWB_STATUS_FD 201 /* fork server and children -> engine: status messages */
 #define FWB_SHM_FD 202    /* the memfd holding struct fwb_shm and its regions */
@@ -158,6 +159,11 @@ struct fwb_shm {
   /* runtime: the input that ended with done_seq (in a batch: the last one) made more allocations
    * than it freed; set only under FWB_LEAK_WATCH */
   uint32_t exec_leaky;
+  /* runtime: 1 + the number of a channel descriptor that the target closed (or replaced), set
+   * by the process that found it before it gives up without a word on the pipes; 0 while the
+   * channel is whole. The engine reads and clears it when an input or the start ends badly. */
+  uint32_t channel_lost;
+  uint32_t reserved;
 
   /* engine: the accumulated coverage (one byte per counter: OR of the hit-count bucket bits ever
    * seen), which a child running mutants of its own compares each run with */

@@ -67,7 +67,7 @@ static void serve_run(struct fwb_shm *shm, uint32_t seq) {
    * only watches it for the engine's hang-up (events = 0), which must not wait for a child
    * that may never end once nobody times it out. */
   struct pollfd fds[2] = {{.fd = setup.sigchld_fd, .events = POLLIN},
-                          {.fd = FWB_CTL_FD, .events = 0}};
+                          {.fd = fwb_channel_ctl_fd(), .events = 0}};
   for (;;) {
     int status;
     pid_t r = waitpid(pid, &status, WNOHANG);
@@ -123,6 +123,11 @@ void fwb_forkserver_main(int argc, char **argv) {
     flags |= FWB_RT_AFTER_FORK;
   if (fwb_run_init_hook(&argc, &argv))
     flags |= FWB_RT_INIT_HOOK;
+  int lost = fwb_channel_lost();
+  if (lost >= 0) {
+    fprintf(stderr, "fuzzwb: LLVMFuzzerInitialize closed the fuzzer's channel (fd %d)\n", lost);
+    fwb_channel_give_up(lost);
+  }
   shm->runtime_flags = flags;
   /* After LLVMFuzzerInitialize: its allocations are no input's. */
   fwb_leaks_install(shm);

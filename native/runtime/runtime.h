@@ -50,9 +50,21 @@ FWB_HIDDEN int fwb_run_init_hook(int *argc, char ***argv);
 FWB_HIDDEN int fwb_reproduce_main(int argc, char **argv);
 
 /* channel.c: the memfd and the two pipes to the engine */
+/* Where the pipes live after fwb_channel_attach, out of reach of a harness that closes every
+ * descriptor below FD_SETSIZE (daemonizing code does: for (fd = 0; fd < 1024; fd++) close(fd)).
+ * AFL's 198/199 are in that range. The soft RLIMIT_NOFILE is raised to fit them if it must. */
+#define FWB_CHANNEL_FD_MIN 1024
 FWB_HIDDEN struct fwb_shm *fwb_channel_attach(void);
 FWB_HIDDEN void fwb_send(uint32_t kind, int32_t pid, int32_t value, uint32_t seq);
 FWB_HIDDEN int fwb_recv(struct fwb_msg *msg);
+/* The control pipe's number, for the server's poll on the engine's hang-up. */
+FWB_HIDDEN int fwb_channel_ctl_fd(void);
+/* The number of a channel pipe the target closed or replaced since attach, -1 while both are
+ * ours. Two fcntl calls: fwb_send checks before each DONE, once per command, not per mutant. */
+FWB_HIDDEN int fwb_channel_lost(void);
+/* Records in shm that the channel is lost (the engine reads it as the reason of the end that
+ * follows), then ends the process with code 2: no message can reach the engine any more. */
+FWB_HIDDEN __attribute__((noreturn)) void fwb_channel_give_up(int fd);
 /* The engine closed the channel or is gone: nobody is left to kill and reap what the target
  * runs, so the fork server (the leader of the target's process group) kills the whole group,
  * itself and the harness's own children included. Elsewhere it just exits with code. */

@@ -116,7 +116,7 @@ static void describe(int status, char *buf, size_t size) {
 
 static void spare_died(pid_t pid, int status) {
   /* A spare that read EOF on the control pipe: the engine is gone, and so are we. */
-  struct pollfd ctl = {.fd = FWB_CTL_FD, .events = 0};
+  struct pollfd ctl = {.fd = fwb_channel_ctl_fd(), .events = 0};
   if (poll(&ctl, 1, 0) > 0)
     fwb_engine_gone(0);
   fwb_send(FWB_MSG_EXIT, pid, status, 0);
@@ -146,9 +146,11 @@ static void reap(void) {
     }
     uint32_t seq = untrack(pid);
     /* done_seq at or past seq: the child sent DONE, so the engine has no use for its EXIT (and
-     * is spared a wake-up per input). Wrap-safe, as seq only grows. */
+     * is spared a wake-up per input). Wrap-safe, as seq only grows. Unless the child found the
+     * channel lost just before DONE: then EXIT is the end the engine waits for. */
     uint32_t done = __atomic_load_n(&shm->done_seq, __ATOMIC_ACQUIRE);
-    if (seq != 0 && (int32_t)(done - seq) >= 0)
+    if (seq != 0 && (int32_t)(done - seq) >= 0 &&
+        !__atomic_load_n(&shm->channel_lost, __ATOMIC_ACQUIRE))
       continue;
     fwb_send(FWB_MSG_EXIT, pid, status, seq);
   }
@@ -170,7 +172,7 @@ void fwb_spare_server(struct fwb_shm *s, struct fwb_child_setup *child_setup) {
   /* The control pipe is the spare's: the server only watches it for the engine's hang-up. */
   struct pollfd fds[3] = {{.fd = take[0], .events = POLLIN},
                           {.fd = setup->sigchld_fd, .events = POLLIN},
-                          {.fd = FWB_CTL_FD, .events = 0}};
+                          {.fd = fwb_channel_ctl_fd(), .events = 0}};
   for (;;) {
     if (poll(fds, 3, -1) < 0) {
       if (errno == EINTR)

@@ -1,5 +1,5 @@
 // The fuzzwb command line: the engine run headless (CI, machines without VS Code).
-import { TargetError } from './exec/executor';
+import { isTargetError } from './exec/executor';
 import { OutputError } from './io/writable';
 import { buildCommand } from './build/buildCommand';
 import { harnessCommand } from './harness/harnessCommand';
@@ -88,7 +88,7 @@ main(process.argv.slice(2)).then(
   },
   (err: unknown) => {
     const usage = err instanceof UsageError;
-    const known = usage || err instanceof TargetError || err instanceof OutputError;
+    const known = usage || isTargetError(err) || err instanceof OutputError;
     const msg =
       err instanceof Error ? (known ? err.message : (err.stack ?? err.message)) : String(err);
     process.stderr.write(`fuzzwb: ${msg}\n`);

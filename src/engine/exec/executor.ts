@@ -1,7 +1,7 @@
 // Starts a target's fork server through the native addon after checking the binary.
 import { resolve } from 'node:path';
 import { loadAddon } from '../native/loader';
-import type { Handshake, NativeExecutor } from '../native/types';
+import { TARGET_FAULT_CODE, type Handshake, type NativeExecutor } from '../native/types';
 import { checkTargetBinary } from './binaryCheck';
 import { findSymbolizer } from './findTool';
 import { targetEnv } from './targetEnv';
@@ -42,6 +42,14 @@ export const EXECUTOR_DEFAULTS = {
 /** A failure the user must act on; its message is one line. */
 export class TargetError extends Error {
   override readonly name = 'TargetError';
+}
+
+/** A TargetError, or an executor call the target made fail (TARGET_FAULT_CODE) mid-run. */
+export function isTargetError(err: unknown): boolean {
+  return (
+    err instanceof TargetError ||
+    (err instanceof Error && (err as { code?: unknown }).code === TARGET_FAULT_CODE)
+  );
 }
 
 export interface StartedExecutor {

@@ -166,6 +166,12 @@ export interface BatchResult {
   watched?: Buffer;
 }
 
+/**
+ * The `code` of an executor call's rejection when the target made running inputs impossible
+ * (it closed the fuzzer's channel): its message is one line for the user, as a TargetError's.
+ */
+export const TARGET_FAULT_CODE = 'FUZZWB_TARGET_FAULT';
+
 /** The executor class exported by the addon. */
 export interface NativeExecutor {
   start(): Promise<Handshake>;

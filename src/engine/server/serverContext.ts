@@ -1,6 +1,6 @@
 // What the engine server's request handlers share: the session host, defaults, error mapping.
 import { LSPErrorCodes, ResponseError } from 'vscode-languageserver/node';
-import { TargetError } from '../exec/executor';
+import { isTargetError } from '../exec/executor';
 import { SessionOptionsError } from '../session/fuzzSession';
 import { SessionRequestError, type SessionHost } from './sessionHost';
 
@@ -19,9 +19,7 @@ export interface ServerContext {
 /** Errors whose message the user can act on; anything else is an engine bug and keeps its stack. */
 function isUserFacing(err: unknown): err is Error {
   return (
-    err instanceof TargetError ||
-    err instanceof SessionOptionsError ||
-    err instanceof SessionRequestError
+    isTargetError(err) || err instanceof SessionOptionsError || err instanceof SessionRequestError
   );
 }
 

@@ -46,7 +46,9 @@ export class TriageSession {
       prefix: opts.prefix,
       verifyRuns: opts.verifyRuns,
       skip: parseSkipList(opts.skip),
-      ...(opts.failures !== undefined ? { sink: guardedSink(fileSink(opts.prefix), opts.failures) } : {}),
+      ...(opts.failures !== undefined
+        ? { sink: guardedSink(fileSink(opts.prefix), opts.failures) }
+        : {}),
       ...(this.symbolizer !== undefined ? { symbolizer: this.symbolizer } : {}),
     });
   }

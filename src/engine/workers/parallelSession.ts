@@ -49,6 +49,8 @@ export class ParallelSession {
   private running = false;
   private stopReason: LoopEnd | undefined;
   private first: BatchFinding['kind'] | undefined;
+  /** What a worker's target made impossible: run() ends with it. */
+  private fatal: TargetError | undefined;
   private allFinished: (() => void) | undefined;
   private flushScheduled = false;
   private seed = 0;
@@ -189,6 +191,10 @@ export class ParallelSession {
     switch (msg.t) {
       case 'warning':
         events.warning(msg.message);
+        return;
+      case 'fatal':
+        this.fatal ??= new TargetError(msg.message);
+        this.stopAll('stopped');
         return;
       case 'notReproduced':
         events.notReproduced(msg.kind);
@@ -351,6 +357,7 @@ export class ParallelSession {
     try {
       await done;
       await this.triage.drain();
+      if (this.fatal !== undefined) throw this.fatal;
       const ended = this.slots.map((s) => s.end).filter((e) => e !== undefined);
       if (ended.length === 0 && this.stopReason === undefined) {
         throw new Error('every worker died; see the warnings above');

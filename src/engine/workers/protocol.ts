@@ -37,6 +37,8 @@ export type FromWorker =
   | { t: 'ready'; serverPid: number; modules: number; counters: number; describe: string }
   | { t: 'startError'; kind: StartErrorKind; message: string }
   | { t: 'warning'; message: string }
+  /** The target made fuzzing impossible (isTargetError): the whole run ends with this error. */
+  | { t: 'fatal'; message: string }
   /** An input of this worker's own that reached new coverage. */
   | { t: 'new'; input: Uint8Array; stats: LoopStats }
   /** An input from a peer that reached new coverage here too. */

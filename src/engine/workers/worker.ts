@@ -1,5 +1,5 @@
 // One worker process of a parallel run: its own fork server and loop; corpus and triage stay with the parent.
-import { TargetError } from '../exec/executor';
+import { isTargetError } from '../exec/executor';
 import { DictionaryError, loadDictionary } from '../fuzz/dictionary';
 import { startModeExecutors, type ModeExecutors } from '../fuzz/hybridModes';
 import type { StageReport } from '../fuzz/budget';
@@ -23,7 +23,7 @@ export interface ParentChannel {
 }
 
 function startErrorKind(err: unknown): StartErrorKind {
-  if (err instanceof TargetError) return 'target';
+  if (isTargetError(err)) return 'target';
   if (err instanceof DictionaryError) return 'options';
   return 'other';
 }
@@ -178,7 +178,10 @@ async function lifetime(
     channel.send({ t: 'done', end, stats, stages });
     return 0;
   } catch (err) {
-    channel.send({ t: 'warning', message: `worker ${setup.index}: ${(err as Error).message}` });
+    // Another worker on the same target would only meet the same end: the run ends.
+    const message = (err as Error).message;
+    if (isTargetError(err)) channel.send({ t: 'fatal', message });
+    else channel.send({ t: 'warning', message: `worker ${setup.index}: ${message}` });
     return 1;
   } finally {
     await execs.stop();

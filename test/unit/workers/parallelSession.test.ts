@@ -231,3 +231,30 @@ test('a worker that cannot start the target fails the start with a TargetError',
     'the worker that did start is stopped',
   );
 });
+
+test('a worker whose target made fuzzing impossible ends the run with that TargetError', async () => {
+  const dir = mkdtempSync(join(tmpdir(), 'fwb-par-'));
+  const { spawn, workers } = fakeSpawn((w, msg) => {
+    if (msg.t === 'setup') ready(w);
+    if (msg.t === 'run' && w.index === 1) {
+      w.emit({ t: 'fatal', message: "the target closed the fuzzer's channel (fd 1024)" });
+      w.exit('exit code 1', false);
+    } else if (msg.t === 'stop') {
+      w.finish('stopped', 10);
+    }
+  });
+  const events = recorder();
+  const session = await ParallelSession.start(options(dir, { maxRuns: 1000 }), events, spawn);
+  await assert.rejects(
+    session.run(),
+    (err: unknown) =>
+      err instanceof TargetError &&
+      err.message === "the target closed the fuzzer's channel (fd 1024)",
+  );
+  assert.ok(
+    workers[0]?.received.some((m) => m.t === 'stop'),
+    'the other worker is stopped',
+  );
+  assert.equal(workers.length, 2, 'the worker is not restarted');
+  assert.deepEqual(events.warnings, []);
+});
