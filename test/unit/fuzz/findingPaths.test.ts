@@ -60,14 +60,15 @@ test('an input that is missing, or a link out of the folder, is refused whatever
   assert.match(storedArtifactProblem(NAME, '/gone', NAME, real) ?? '', /folder \/gone is gone/);
 });
 
-test('store names: the prefix stem, then crash-, timeout- or oom- and a sha1', () => {
+test('store names: the prefix stem, then crash-, leak-, timeout- or oom- and a sha1', () => {
   assert.deepEqual(splitPrefix('out/x-'), { head: 'out/', stem: 'x-' });
   assert.deepEqual(splitPrefix('out/'), { head: 'out/', stem: '' });
   assert.deepEqual(splitPrefix(''), { head: '', stem: '' });
   assert.ok(isFindingName(NAME, ''));
   assert.ok(isFindingName(`x-oom-${SHA}`, 'x-'));
   assert.ok(!isFindingName(`oom-${SHA}`, 'x-'));
-  assert.ok(!isFindingName(`leak-${SHA}`, ''));
+  assert.ok(isFindingName(`leak-${SHA}`, ''));
+  assert.ok(!isFindingName(`slow-unit-${SHA}`, ''));
   assert.ok(!isFindingName(`${NAME}.json`, ''));
   assert.ok(!isFindingName('victim', ''));
 });
