@@ -338,14 +338,17 @@ export type ConfigOptionValues = {
   [S in (typeof FLAGS)[number] as S extends { config: true } ? S['name'] : never]?: ValueOf<S>;
 };
 
+const CONFIG_ROWS = (FLAGS as readonly FlagSpec[]).filter((f) => f.config === true);
+const SETTING_ROWS = (FLAGS as readonly FlagSpec[]).filter(
+  (f): f is FlagSpec & { setting: SettingSpec } => f.setting !== undefined,
+);
+
 /** The rows that are fuzzwb.json target options, in the order they are written. */
-export function configOptionFlags(): FlagSpec[] {
-  return (FLAGS as readonly FlagSpec[]).filter((f) => f.config === true);
+export function configOptionFlags(): readonly FlagSpec[] {
+  return CONFIG_ROWS;
 }
 
 /** The rows that have a VS Code setting. */
-export function settingFlags(): (FlagSpec & { setting: SettingSpec })[] {
-  return (FLAGS as readonly FlagSpec[]).filter(
-    (f): f is FlagSpec & { setting: SettingSpec } => f.setting !== undefined,
-  );
+export function settingFlags(): readonly (FlagSpec & { setting: SettingSpec })[] {
+  return SETTING_ROWS;
 }

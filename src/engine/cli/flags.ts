@@ -19,7 +19,7 @@ function rangeText(spec: IntFlagSpec): string {
 }
 
 /** One int flag's value, or the one line saying why it cannot be used. */
-function parseInt(spec: IntFlagSpec, raw: string): number {
+function intValue(spec: IntFlagSpec, raw: string): number {
   const what = `-${spec.name} takes ${rangeText(spec)}`;
   if (!/^[-+]?\d+$/.test(raw)) throw new UsageError(`${what}, not "${raw}"`);
   const value = Number(raw);
@@ -49,7 +49,7 @@ export function parseArgs<T extends readonly FlagSpec[] = typeof FLAGS>(
     const spec = table.find((f) => f.name === name);
     if (spec === undefined) throw new UsageError(`unknown flag: -${name} (see -help=1)`);
     if (spec.kind === 'int') {
-      flags[name] = parseInt(spec, raw);
+      flags[name] = intValue(spec, raw);
     } else {
       if (spec.choices !== undefined && !spec.choices.includes(raw)) {
         throw new UsageError(`-${name} takes one of ${spec.choices.join(', ')}, not "${raw}"`);

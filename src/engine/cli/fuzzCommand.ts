@@ -1,7 +1,6 @@
 // `fuzzwb fuzz TARGET [CORPUS...]`: fuzz until a finding (or, with -keep_going=1, a limit).
 import { closeSync, openSync, statSync, writeSync } from 'node:fs';
 import { resolve } from 'node:path';
-import { parseFuzzMode, FUZZ_MODES } from '../fuzz/hybridModes';
 import { autoMaxLen } from '../fuzz/seeds';
 import { parseStages } from '../fuzz/stage';
 import type { LoopStats } from '../fuzz/loop';
@@ -96,10 +95,8 @@ export async function fuzzCommand(args: ParsedArgs): Promise<number> {
   if (targetArg === undefined)
     throw new UsageError('usage: fuzzwb fuzz TARGET [CORPUS_DIR...] [-flag=value...]');
   const f = args.flags;
-  const mode = parseFuzzMode(f.mode);
-  if (mode === undefined) {
-    throw new UsageError(`-mode takes one of ${FUZZ_MODES.join(', ')}, not "${f.mode}"`);
-  }
+  // The parser has checked -mode against the table's choices.
+  const mode = f.mode;
   for (const dir of corpusDirs) {
     if (statSync(dir, { throwIfNoEntry: false })?.isDirectory() === false) {
       throw new UsageError(

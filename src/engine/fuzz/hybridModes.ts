@@ -4,15 +4,10 @@ import type { Handshake, NativeExecutor } from '../native/types';
 import { HybridExecutor, type HybridEvents } from './hybrid';
 import { LeakDetectingExecutor, type LeakEvents } from './leakCheck';
 import type { LoopExecutor } from './loop';
-
 import { DEFAULT_PERSISTENT, FUZZ_MODES } from '../../protocol/options';
 
 export { DEFAULT_PERSISTENT, FUZZ_MODES };
 export type FuzzMode = (typeof FUZZ_MODES)[number];
-
-export function parseFuzzMode(text: string): FuzzMode | undefined {
-  return FUZZ_MODES.find((m) => m === text);
-}
 
 export interface ModeExecutors {
   /** What the fuzzing loop runs its batches on. */
