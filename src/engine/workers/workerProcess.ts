@@ -47,7 +47,11 @@ export function forkWorker(entry: string): SpawnWorker {
       if (pending.trim() !== '') events.stderr(pending);
       events.exit(why, clean);
     };
-    child.on('error', (err) => end(err.message, false));
+    // A send to a worker that is exiting (EPIPE) is not its end: 'close' follows with the
+    // messages it sent before, e.g. the fatal error that made it exit.
+    child.on('error', (err) => {
+      if (child.pid === undefined) end(err.message, false);
+    });
     // 'close', not 'exit': by then every message and stderr line has been delivered.
     child.on('close', (code, signal) =>
       end(signal !== null ? `signal ${signal}` : `exit code ${code ?? '?'}`, code === 0),
@@ -55,7 +59,8 @@ export function forkWorker(entry: string): SpawnWorker {
     return {
       pid: child.pid,
       send: (msg) => {
-        if (child.connected) child.send(msg);
+        // The callback keeps a failed send off 'error'; the worker's end is reported by 'close'.
+        if (child.connected) child.send(msg, () => undefined);
       },
       kill: () => {
         if (child.exitCode === null && child.signalCode === null) child.kill('SIGKILL');
