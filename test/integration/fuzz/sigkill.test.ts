@@ -36,6 +36,7 @@ function fuzzThenKill(
   args: string[],
   enough: (stderr: string) => boolean,
   limitMs: number,
+  watch: { folder: string; copyTo: string },
 ): Promise<{ signal: NodeJS.Signals | null; stderr: string }> {
   return new Promise((resolve) => {
     const child = spawn(fuzzwbBin, args, { stdio: ['ignore', 'ignore', 'pipe'] });
@@ -47,6 +48,7 @@ function fuzzThenKill(
     child.stderr.setEncoding('utf8');
     child.stderr.on('data', (s: string) => {
       stderr += s;
+      snapshotInputs(watch.folder, watch.copyTo);
       if (enough(stderr)) kill();
     });
     child.on('exit', (_code, signal) => {
@@ -55,6 +57,23 @@ function fuzzThenKill(
     });
   });
 }
+
+/**
+ * Copies the finding inputs in `folder` to `copyTo` as they appear: a smaller input replaces
+ * (removes) an earlier one whose edges the status lines already counted.
+ */
+function snapshotInputs(folder: string, copyTo: string): void {
+  if (!existsSync(folder)) return;
+  for (const n of readdirSync(folder)) {
+    if (!FINDING_INPUT.test(n) || existsSync(join(copyTo, n))) continue;
+    try {
+      copyFileSync(join(folder, n), join(copyTo, n));
+    } catch {
+      // Removed between the listing and the copy: the smaller input that replaced it is kept.
+    }
+  }
+}
+const FINDING_INPUT = /^(crash|leak|timeout|oom|slow-unit)-[0-9a-f]{40}$/;
 
 const newLines = (stderr: string): string[] =>
   stderr.split('\n').filter((l) => /^#\d+\tNEW /.test(l));
@@ -102,10 +121,15 @@ test(
       '-seed=7',
       `-artifact_prefix=${prefix}`,
     ];
+    // The status lines count edges that only finding inputs reached; a restart, which does not
+    // run its known findings again, cannot show those. Every finding input seen is kept here.
+    const findingInputs = join(work, 'finding-inputs');
+    mkdirSync(findingInputs);
     const killed = await fuzzThenKill(
       [...args, '-max_total_time=120'],
       (s) => newLines(s).length >= 25 && reportedFindings(s).length >= 2,
       30_000,
+      { folder: join(work, 'findings'), copyTo: findingInputs },
     );
     assert.equal(killed.signal, 'SIGKILL', killed.stderr.slice(-2000));
     const news = newLines(killed.stderr);
@@ -145,16 +169,13 @@ test(
       assert.equal(record.size, data.length);
     }
     const unique = new Set(
-      readdirSync(join(work, 'findings')).filter((n) => /^crash-[0-9a-f]{40}\.json$/.test(n)),
+      readdirSync(join(work, 'findings')).filter((n) =>
+        /^(crash|leak|timeout|oom|slow-unit)-[0-9a-f]{40}\.json$/.test(n),
+      ),
     );
-    // The status lines count edges that only the crashing inputs reached; a restart, which does
-    // not run its known findings again, cannot show those.
-    const crashInputs = join(work, 'crash-inputs');
-    mkdirSync(crashInputs);
-    for (const n of unique) {
-      copyFileSync(join(work, 'findings', n.slice(0, -5)), join(crashInputs, n.slice(0, -5)));
-    }
-    const crashOnly = covEdges(target, [corpus, crashInputs]) - covEdges(target, [corpus]);
+    snapshotInputs(folder, findingInputs);
+    const onCorpus = covEdges(target, [corpus]);
+    const findingOnly = covEdges(target, [corpus, findingInputs]) - onCorpus;
 
     // The restart loads exactly the entries (no temporary file among them), every finding, and
     // reaches at least the coverage last reported, from the seeds alone.
@@ -167,10 +188,11 @@ test(
     assert.match(restart.stderr, new RegExp(`INFO: ${unique.size} known finding\\(s\\) loaded`));
     assert.doesNotMatch(restart.stderr, /WARNING: skip/);
     const done = restart.stderr.split('\n').find((l) => /\tDONE /.test(l));
+    assert.ok(covOf(done) >= onCorpus, `restart covers ${covOf(done)}, its corpus ${onCorpus}`);
     assert.ok(
-      covOf(done) >= covOf(news.at(-1)) - crashOnly,
+      covOf(done) >= covOf(news.at(-1)) - findingOnly,
       `restart covers ${covOf(done)}, the killed run reported ${covOf(news.at(-1))}, ` +
-        `${crashOnly} of them reached only by crashes`,
+        `${findingOnly} of them reached only by finding inputs`,
     );
   },
 );
