@@ -88,6 +88,8 @@ ExecConfig parseOptions(const Napi::CallbackInfo &info) {
   c.persistent = uintOption(opts, "persistent", 1, u32max);
   c.outputLimit = uintOption(opts, "outputLimit", 0, 1u << 28);
   c.handshakeTimeoutMs = uintOption(opts, "handshakeTimeoutMs", 1, u32max / 1000);
+  if (!opts.Get("slowUnitMs").IsUndefined())
+    c.slowUnitMs = uintOption(opts, "slowUnitMs", 0, u32max / 1000);
   uintOption(opts, "maxInputSize", 1, 1u << 30);
   if (!opts.Get("cpu").IsUndefined())
     c.cpu = static_cast<int>(uintOption(opts, "cpu", 0, CPU_SETSIZE - 1));
@@ -147,6 +149,8 @@ Napi::Object resultToJs(Napi::Env env, const ExecResult &r) {
   o.Set("newCoverage", r.newCoverage);
   if (r.leaky)
     o.Set("leaky", true);
+  if (r.slow)
+    o.Set("slow", true);
   o.Set("pid", int32_t(r.pid));
   o.Set("execUs", double(r.execUs));
   if (!r.features.empty()) {

@@ -457,6 +457,7 @@ void ExecLoop::execute(const uint8_t *data, size_t len, bool feedback, uint32_t 
   out.ret = 0;
   out.newCoverage = false;
   out.leaky = false;
+  out.slow = false;
   out.features.clear();
   out.execUs = mutants > 0 && done ? shm_->mutate()->last_us : out.durationUs;
 
@@ -464,6 +465,7 @@ void ExecLoop::execute(const uint8_t *data, size_t len, bool feedback, uint32_t 
     out.kind = EndKind::Ok;
     out.ret = ret;
     out.leaky = (shm_->header()->leak_mode & FWB_LEAK_WATCH) != 0 && shm_->header()->exec_leaky;
+    out.slow = config_.slowUnitMs > 0 && out.execUs >= uint64_t(config_.slowUnitMs) * 1000u;
     if (config_.persistent > 1) {
       inputsInChild_ += mutants > 0 ? shm_->mutantsDone() : 1;
       liveChild_ = inputsInChild_ < config_.persistent ? child : 0;

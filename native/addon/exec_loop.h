@@ -25,6 +25,8 @@ struct ExecConfig {
   uint32_t persistent = 1;
   uint32_t outputLimit = 64 * 1024;
   uint32_t handshakeTimeoutMs = 10000;
+  // An ok input that runs at least this long is `slow` (libFuzzer's -report_slow_units); 0 = off.
+  uint32_t slowUnitMs = 0;
   // Core the executor thread, and so the target it spawns, is bound to; -1 = not bound.
   int cpu = -1;
 };
@@ -55,6 +57,8 @@ struct ExecResult {
   uint64_t execUs = 0;
   // Ok only, with FWB_LEAK_WATCH: the input made more allocations than it freed.
   bool leaky = false;
+  // Ok only: it ran for at least ExecConfig::slowUnitMs.
+  bool slow = false;
 };
 
 // Thrown out of a wait when cancel() was signalled: the executor is shutting down.

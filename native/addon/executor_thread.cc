@@ -171,8 +171,8 @@ void ExecutorThread::execute(ExecLoop &loop, Job &job) {
 }
 
 // A persistent child runs a batch of given inputs itself when they fit the mutants' arena: no
-// hand-over per input. It stops at the first input that ends non-ok, reaches new coverage or may
-// have leaked, and the batch goes on from the next one.
+// hand-over per input. It stops at the first input that ends non-ok, reaches new coverage, may
+// have leaked or was slow, and the batch goes on from the next one.
 bool ExecutorThread::replayInputs(ExecLoop &loop, Job &job) {
   const size_t n = job.bounds.size() - 1;
   if (config_.persistent <= 1 || !job.feedback || n < 2 ||
@@ -187,6 +187,7 @@ bool ExecutorThread::replayInputs(ExecLoop &loop, Job &job) {
                              job.data.begin() + long(job.bounds[i + 1]));
   if (shm_->setMutants(req) != n)
     return false;
+  shm_->mutate()->slow_ms = config_.slowUnitMs;
   BatchOutcome &out = job.batch;
   const uint32_t restarts = loop.restarts();
   const uint64_t t0 = nowUs();
@@ -201,7 +202,7 @@ bool ExecutorThread::replayInputs(ExecLoop &loop, Job &job) {
       break;
     out.execs += counted;
     next += counted;
-    if (finding || res.newCoverage || res.leaky) {
+    if (finding || res.newCoverage || res.leaky || res.slow) {
       out.findings.push_back({uint32_t(next - 1), res, {}});
       loop.copyOutput(out.findings.back().result);
       if (finding && job.stopOnFinding)
@@ -252,7 +253,7 @@ void ExecutorThread::runInputs(ExecLoop &loop, Job &job) {
     copyWatched(job);
     out.execs++;
     const bool finding = res.kind != EndKind::Ok;
-    if (finding || (job.feedback && res.newCoverage) || (batch && res.leaky)) {
+    if (finding || (job.feedback && res.newCoverage) || (batch && (res.leaky || res.slow))) {
       out.findings.push_back({uint32_t(i), res, {}});
       loop.copyOutput(out.findings.back().result);
     }
@@ -265,12 +266,14 @@ void ExecutorThread::runInputs(ExecLoop &loop, Job &job) {
 }
 
 // Runs job.count mutants made in the target, across as many children as the -persistent limit
-// takes, and ends at the first one that ends non-ok, reaches new coverage or may have leaked.
+// takes, and ends at the first one that ends non-ok, reaches new coverage, may have leaked or was
+// slow.
 void ExecutorThread::runMutants(ExecLoop &loop, Job &job) {
   BatchOutcome &out = job.batch;
   const uint32_t restarts = loop.restarts();
   const uint64_t t0 = nowUs();
   shm_->setMutants(job.mutate);
+  shm_->mutate()->slow_ms = config_.slowUnitMs;
   ExecResult res;
   uint64_t left = job.count;
   while (left > 0) {
@@ -282,7 +285,7 @@ void ExecutorThread::runMutants(ExecLoop &loop, Job &job) {
     const uint32_t counted = ran > 0 ? ran : (finding ? 1 : 0);
     out.execs += counted;
     left -= std::min<uint64_t>(left, counted);
-    if (finding || res.newCoverage || res.leaky) {
+    if (finding || res.newCoverage || res.leaky || res.slow) {
       out.findings.push_back({uint32_t(out.execs - 1), res, shm_->input()});
       loop.copyOutput(out.findings.back().result);
       break;

@@ -211,7 +211,9 @@ struct fwb_mutate {
   uint32_t first;
   /* runtime: microseconds the last mutant ran (the scheduler weighs entries by their speed) */
   uint32_t last_us;
-  uint32_t reserved;
+  /* engine: a mutant or replayed input that runs at least this long ends the batch, so the
+   * engine can report the slow unit (0 = never) */
+  uint32_t slow_ms;
 };
 #define FWB_MUTATE_REPLAY 1u
 

@@ -196,8 +196,9 @@ FWB_NO_SANITIZE uint32_t fwb_mutate_batch(struct fwb_shm *shm, uint32_t budget, 
       req->found_new = 1;
       break;
     }
-    /* The engine checks it for leaks in a fresh child, which needs the input in the region. */
-    if (leaky)
+    /* The engine checks it for leaks in a fresh child, which needs the input in the region; a
+     * slow unit it writes out from there. */
+    if (leaky || (req->slow_ms && req->last_us >= (uint64_t)req->slow_ms * 1000u))
       break;
   }
   return i;

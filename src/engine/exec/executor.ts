@@ -28,6 +28,8 @@ export interface ExecutorConfig {
   baseEnv?: Record<string, string | undefined>;
   /** Leak detection (LeakSanitizer on, allocations counted: see ExecutorOptions). Default false. */
   detectLeaks?: boolean;
+  /** An ok input that runs at least this long comes back `slow` (see ExecutorOptions); 0 = off. */
+  slowUnitMs?: number;
 }
 
 export const EXECUTOR_DEFAULTS = {
@@ -94,6 +96,7 @@ export async function startExecutor(cfg: ExecutorConfig): Promise<StartedExecuto
     maxInputSize: cfg.maxInputSize ?? EXECUTOR_DEFAULTS.maxInputSize,
     cmp: cfg.cmp ?? false,
     detectLeaks: cfg.detectLeaks ?? false,
+    ...(cfg.slowUnitMs !== undefined ? { slowUnitMs: cfg.slowUnitMs } : {}),
     ...(cfg.cpu !== undefined ? { cpu: cfg.cpu } : {}),
   });
   try {

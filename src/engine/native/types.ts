@@ -39,6 +39,11 @@ export interface ExecutorOptions {
    * environment (see exec/targetEnv). Default false.
    */
   detectLeaks?: boolean;
+  /**
+   * An ok input that runs at least this many ms is `slow` (libFuzzer's -report_slow_units): a
+   * batch returns it and ends there, so the engine can write it out. 0 or absent = off.
+   */
+  slowUnitMs?: number;
 }
 
 /** One instrumented module (the executable or a shared object) as the runtime registered it. */
@@ -94,6 +99,8 @@ export interface ExecResult {
    * leaked (checkLeaks() tells).
    */
   leaky?: boolean;
+  /** Ok only, with slowUnitMs: the input ran at least that long (execUs says how long). */
+  slow?: boolean;
   /** Pid of the child that ran it. */
   pid: number;
   /**
