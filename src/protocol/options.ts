@@ -123,11 +123,13 @@ export const FLAGS = [
   {
     name: 'timeout',
     kind: 'int',
-    default: 1,
+    // libFuzzer's default: real code under ASan has inputs that take seconds and are no bug;
+    // -report_slow_units writes those out without ending the run.
+    default: 1200,
     min: 0,
     max: 4294,
     zero: 'no limit',
-    help: 'Per-input time limit in seconds; a longer run is a timeout finding.',
+    help: 'Per-input time limit in seconds; a longer run is a timeout finding (a hang).',
     config: true,
   },
   {
@@ -236,7 +238,7 @@ export const FLAGS = [
     name: 'artifact_prefix',
     kind: 'string',
     default: '',
-    help: 'Where crash-, leak-, timeout- and oom- files are written (a directory ends in /).',
+    help: 'Where crash-, leak-, timeout-, oom- and slow-unit- files are written (a directory ends in /).',
   },
   {
     name: 'exact_artifact_path',
@@ -249,6 +251,17 @@ export const FLAGS = [
     0,
     'Do not stop at the first crash: triage, deduplicate and go on fuzzing.',
   ),
+  {
+    name: 'report_slow_units',
+    kind: 'int',
+    default: 10,
+    min: 0,
+    max: 4294,
+    zero: 'off',
+    help:
+      'fuzz: an input that runs at least this many seconds and 10% longer than the slowest one ' +
+      'so far is written as slow-unit-<sha1>; fuzzing goes on (no finding, no exit code).',
+  },
   boolFlag(
     'detect_leaks',
     1,

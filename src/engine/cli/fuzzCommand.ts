@@ -2,6 +2,7 @@
 import { closeSync, openSync, statSync, writeSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { autoMaxLen } from '../fuzz/seeds';
+import { slowUnitLine } from '../fuzz/slowUnits';
 import { parseStages } from '../fuzz/stage';
 import type { LoopStats } from '../fuzz/loop';
 import type { BatchFinding } from '../native/types';
@@ -147,6 +148,7 @@ export async function fuzzCommand(args: ParsedArgs): Promise<number> {
         maxRuns: f.runs,
         sourceRoots: f.source_roots.split(',').filter((r) => r !== ''),
         detectLeaks: f.detect_leaks !== 0,
+        slowUnitMs: f.report_slow_units * 1000,
         coverage: deltasFd !== undefined,
       },
       {
@@ -157,6 +159,7 @@ export async function fuzzCommand(args: ParsedArgs): Promise<number> {
         smallerFinding: ({ record }) =>
           say(`==fuzzwb== smaller input for ${record.type}: ${record.artifact}`),
         notReproduced: (kind) => notReproduced.note(kind),
+        slowUnit: (unit) => say(slowUnitLine(unit)),
         lostFinding: (input, record, message) => {
           unwritten.add(record.artifact);
           say(`==fuzzwb== ${lostFindingLine(input, record, message)}`);

@@ -88,6 +88,8 @@ export interface LoopEvents {
   onFinding(input: Buffer, result: BatchFinding, stats: LoopStats): boolean | Promise<boolean>;
   /** Called after every stage run. */
   onPulse?(stats: LoopStats): void;
+  /** An ok input that ran past the executor's slow-unit threshold, `execUs` long. */
+  onSlowUnit?(input: Buffer, execUs: number): void;
 }
 
 export type LoopEnd = 'finding' | 'time' | 'runs' | 'stopped';
@@ -399,6 +401,7 @@ export class FuzzLoop {
     for (const f of res.findings) {
       const input = inputOf(f);
       if (f.kind === 'ok') {
+        if (f.slow === true) this.events.onSlowUnit?.(input, f.execUs ?? f.durationUs);
         if (f.newCoverage || (seeding && this.corpus.size === 0)) {
           added.push(this.keep(input, f, meta?.(input)));
           this.lengths.progress(before + f.index + 1);

@@ -39,6 +39,8 @@ export class SessionRequestError extends Error {
 const STATUS_INTERVAL_MS = 250;
 /** A pulse with fresh numbers when nothing else was sent for this long. */
 const PULSE_MS = 1000;
+/** libFuzzer's -report_slow_units default: a slower input is written out as slow-unit-<sha1>. */
+const SLOW_UNIT_MS = 10_000;
 
 interface Running {
   id: number;
@@ -107,6 +109,7 @@ export class SessionHost {
         // The IDE collects every unique finding; stopping at the first is a CI habit.
         keepGoing: true,
         detectLeaks: true,
+        slowUnitMs: SLOW_UNIT_MS,
         maxTotalTimeMs: options.maxTotalTimeSec * 1000,
         maxRuns: 0,
         sourceRoots: target.sourceRoots,

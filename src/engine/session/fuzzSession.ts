@@ -11,6 +11,7 @@ import { FuzzLoop, type LoopEnd, type LoopStats } from '../fuzz/loop';
 import type { StageReport } from '../fuzz/budget';
 import type { StageName } from '../fuzz/stage';
 import { loadSeeds } from '../fuzz/seeds';
+import { SlowUnits, slowUnitLine, type SlowUnit, type SlowUnitSink } from '../fuzz/slowUnits';
 import { loopOptionsFor } from './loopOptions';
 import type { BatchFinding } from '../native/types';
 import { TriageSession, type TriageSessionOptions } from '../triage/session';
@@ -43,6 +44,8 @@ export interface FuzzSessionOptions {
   keepGoing: boolean;
   /** Look for memory leaks as libFuzzer does (-detect_leaks). */
   detectLeaks: boolean;
+  /** An input running at least this long is written as slow-unit-<sha1>; 0 or absent = off. */
+  slowUnitMs?: number;
   maxTotalTimeMs: number;
   maxRuns: number;
   /** Source roots for coverage paths; used when coverage events are wanted. */
@@ -72,6 +75,25 @@ export interface FuzzSessionEvents {
    * found; the caller shows the input some other way. Without this, it is a warning.
    */
   lostFinding?(input: Buffer, record: FindingRecord, message: string): void;
+  /** A new slowest input past -report_slow_units, written out. Without this, an info line. */
+  slowUnit?(unit: SlowUnit): void;
+}
+
+/** The slow units of a run (undefined when off), and where what becomes of them is said. */
+export function slowUnitsOf(
+  opts: Pick<FuzzSessionOptions, 'artifactPrefix' | 'slowUnitMs'>,
+  events: Pick<FuzzSessionEvents, 'info' | 'warning' | 'slowUnit'>,
+): { units: SlowUnits; sink: SlowUnitSink } | undefined {
+  const ms = opts.slowUnitMs ?? 0;
+  if (ms <= 0) return undefined;
+  return {
+    units: new SlowUnits(opts.artifactPrefix, ms),
+    sink: {
+      slowUnit: (u) =>
+        events.slowUnit !== undefined ? events.slowUnit(u) : events.info(slowUnitLine(u)),
+      warning: (m) => events.warning(m),
+    },
+  };
 }
 
 /** The one line a lost finding is without a lostFinding handler: the input in base64. */
@@ -174,6 +196,7 @@ export class FuzzSession {
         symbolize: false,
         cmp: opts.useCmp,
         detectLeaks: opts.detectLeaks,
+        slowUnitMs: opts.slowUnitMs ?? 0,
         ...executorCpu(opts, 0),
       },
       Math.max(0, opts.persistent),
@@ -239,6 +262,7 @@ export class FuzzSession {
     const unique = (): number => this.triage.triager.uniqueCount;
     let first: BatchFinding['kind'] | undefined;
     const corpus = new CorpusWriter(opts.corpusDirs[0], (m) => events.warning(m));
+    const slow = slowUnitsOf(opts, events);
     const loop = new FuzzLoop(
       this.execs.loop,
       loopOptionsFor({ ...opts, seed: this.seed }, this.dictionary),
@@ -258,6 +282,7 @@ export class FuzzSession {
             events.status('pulse', s, unique());
           };
         })(),
+        onSlowUnit: (input, execUs) => slow?.units.report(input, execUs, slow.sink),
         onFinding: async (input, result, s) => {
           const outcome = await this.triage.triager.handle(input, result);
           first ??= result.kind;

@@ -9,6 +9,7 @@ import { TargetError } from '../exec/executor';
 import type { BatchFinding } from '../native/types';
 import {
   SessionOptionsError,
+  slowUnitsOf,
   type FuzzSessionEvents,
   type FuzzSessionOptions,
   type FuzzSessionResult,
@@ -56,6 +57,8 @@ export class ParallelSession {
   private seed = 0;
   private closed = false;
   private readonly corpus: CorpusWriter;
+  /** Slow units are judged here: each worker sees only its own slowest. */
+  private readonly slow: ReturnType<typeof slowUnitsOf>;
 
   private constructor(
     private readonly opts: ParallelSessionOptions,
@@ -75,6 +78,7 @@ export class ParallelSession {
       ready: undefined,
     }));
     this.corpus = new CorpusWriter(opts.corpusDirs[0], (m) => events.warning(m));
+    this.slow = slowUnitsOf(opts, events);
   }
 
   /**
@@ -198,6 +202,9 @@ export class ParallelSession {
         return;
       case 'notReproduced':
         events.notReproduced(msg.kind);
+        return;
+      case 'slowUnit':
+        this.slow?.units.report(asBuffer(msg.input), msg.execUs, this.slow.sink);
         return;
       case 'done':
         slot.end = msg.end;

@@ -44,6 +44,8 @@ export type FromWorker =
   /** An input from a peer that reached new coverage here too. */
   | { t: 'peerKept'; stats: LoopStats }
   | { t: 'pulse'; stats: LoopStats }
+  /** An ok input that ran past -report_slow_units; the parent decides whether it is written. */
+  | { t: 'slowUnit'; input: Uint8Array; execUs: number }
   /** A run that did not end ok; with an id, the worker waits for `triaged`. */
   | { t: 'finding'; id: number; input: Uint8Array; result: BatchFinding; stats: LoopStats }
   | { t: 'notReproduced'; kind: string }

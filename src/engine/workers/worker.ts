@@ -43,6 +43,7 @@ function startExecutors(setup: WorkerSetup, channel: ParentChannel): Promise<Mod
       symbolize: false,
       cmp: o.useCmp,
       detectLeaks: o.detectLeaks,
+      slowUnitMs: o.slowUnitMs ?? 0,
       ...executorCpu(o, setup.index),
     },
     Math.max(0, o.persistent),
@@ -133,6 +134,7 @@ class Worker {
         else channel.send({ t: 'new', input, stats });
       },
       onPulse: (stats) => channel.send({ t: 'pulse', stats }),
+      onSlowUnit: (input, execUs) => channel.send({ t: 'slowUnit', input, execUs }),
       onFinding: (input, result, stats) => {
         const id = this.nextId++;
         channel.send({ t: 'finding', id, input, result, stats });
