@@ -4,6 +4,7 @@ import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { fuzzwbCc, make, run } from '../lib/buildTools.mjs';
 import { root } from '../lib/engineBundle.mjs';
+import { REAL_TARGET_NAMES, buildRealTarget } from '../lib/realTargets.mjs';
 
 const here = dirname(fileURLToPath(import.meta.url));
 const targetsDir = join(here, '..', 'targets');
@@ -12,8 +13,11 @@ const aflCmplogExec = join(here, '..', 'lib', 'afl_cmplog_exec.c');
 const outRoot = join(root, 'out', 'bench', 'find');
 const runtimeArchive = join(root, 'out', 'native', 'libfuzzwb_rt.a');
 
-/** The targets, in order of depth of their gate; each is bench/targets/<name>.c. */
+/** The toy targets, in order of depth of their gate; each is bench/targets/<name>.c. */
 export const TARGETS = ['magic', 'checksum', 'nested', 'mmio'];
+
+/** Real libraries no one here wrote (../lib/realTargets.mjs), by name. */
+export const REAL_TARGETS = REAL_TARGET_NAMES;
 
 /** Everyone gets the same optimization and debug info; each adds its own ASan and coverage. */
 const OPT = ['-O1', '-g'];
@@ -24,8 +28,10 @@ const OPT = ['-O1', '-g'];
  * libAFLDriver with __AFL_LOOP), aflFork (a driver without __AFL_LOOP), and a CMPLOG build of
  * each AFL++ driver, without ASan as AFL++ recommends. The ASan builds link afl_cmplog_exec.c,
  * without which afl-fuzz 4.04c runs them in place of the CMPLOG build (see ../lib/aflpp.mjs).
+ * A real target has no AFL++ fork-driver builds: its contenders are the persistent ones.
  */
 export function buildTarget(name) {
+  if (REAL_TARGETS.includes(name)) return buildRealTarget(name, outRoot);
   const src = join(targetsDir, `${name}.c`);
   const dir = join(outRoot, name);
   mkdirSync(dir, { recursive: true });

@@ -1,5 +1,5 @@
 // The find bench's contenders: each fuzzes one target from a one-byte seed until its first crash.
-import { cpSync, existsSync, mkdirSync, readdirSync, rmSync } from 'node:fs';
+import { cpSync, existsSync, mkdirSync, readFileSync, readdirSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { aflFiles, runAflFuzz } from '../lib/aflpp.mjs';
 import { fuzzwbCli } from '../lib/buildTools.mjs';
@@ -15,6 +15,28 @@ function timed(cmd, args, opts) {
 
 function hasCrashFile(dir) {
   return existsSync(dir) && readdirSync(dir).some((n) => n.startsWith('crash-'));
+}
+
+/**
+ * The last status line of a libFuzzer-style log (ours prints the same): inputs run and edges
+ * covered; nulls when the log has none (a crash in the first inputs).
+ */
+export function lastStatus(text) {
+  const all = [...text.matchAll(/^#(\d+)\s+\S+\s+cov: (\d+)/gm)];
+  const m = all.at(-1);
+  return m === undefined ? { execs: null, cov: null } : { execs: Number(m[1]), cov: Number(m[2]) };
+}
+
+function statusOf(logPath) {
+  return existsSync(logPath) ? lastStatus(readFileSync(logPath, 'utf8')) : lastStatus('');
+}
+
+/** AFL++'s count of inputs run, from its fuzzer_stats; its edges are not sancov's, so no cov. */
+function aflExecs(outDir) {
+  const p = join(outDir, 'default', 'fuzzer_stats');
+  if (!existsSync(p)) return { execs: null, cov: null };
+  const m = /^execs_done\s*:\s*(\d+)/m.exec(readFileSync(p, 'utf8'));
+  return { execs: m === null ? null : Number(m[1]), cov: null };
 }
 
 /** A fresh copy of the seed corpus: libFuzzer and ours add their finds to it. */
@@ -39,7 +61,8 @@ async function ours(extraFlags, { binaries, seedDir, workDir, seconds, seed }) {
   const logPath = join(workDir, 'fuzz.log');
   const res = await timed(process.execPath, args, { logPath, limitSeconds: seconds });
   // 77 is the CLI's crash exit code; the crash file is checked too, so no other end counts.
-  return { found: res.status === 77 && hasCrashFile(artifacts), seconds: res.seconds, logPath };
+  const found = res.status === 77 && hasCrashFile(artifacts);
+  return { found, seconds: res.seconds, logPath, ...statusOf(logPath) };
 }
 
 async function libfuzzer({ binaries, seedDir, workDir, seconds, seed }) {
@@ -48,7 +71,7 @@ async function libfuzzer({ binaries, seedDir, workDir, seconds, seed }) {
   args.push(`-artifact_prefix=${artifacts}/`);
   const logPath = join(workDir, 'fuzz.log');
   const res = await timed(binaries.libfuzzer, args, { logPath, limitSeconds: seconds });
-  return { found: hasCrashFile(artifacts), seconds: res.seconds, logPath };
+  return { found: hasCrashFile(artifacts), seconds: res.seconds, logPath, ...statusOf(logPath) };
 }
 
 async function afl(binary, cmplog, { seedDir, workDir, seconds, seed }) {
@@ -66,15 +89,19 @@ async function afl(binary, cmplog, { seedDir, workDir, seconds, seed }) {
   if (res.status !== 0 && aflFiles(res.outDir, 'crashes').length === 0) {
     throw new Error(`afl-fuzz ended with ${res.status} (see ${res.log})`);
   }
-  return { found: aflFiles(res.outDir, 'crashes').length > 0, seconds: elapsed, logPath: res.log };
+  const found = aflFiles(res.outDir, 'crashes').length > 0;
+  return { found, seconds: elapsed, logPath: res.log, ...aflExecs(res.outDir) };
 }
 
 /**
  * The contenders in table order. `group` pairs what the issue compares: ours (hybrid) against the
- * better persistent peer, ours -mode=fork against AFL++'s fork server.
+ * better persistent peer, ours -mode=fork against AFL++'s fork server. `ours` runs one worker
+ * (-seed implies it), `ours-2w` the default of this 2-core machine. `needs` names the binary a
+ * contender runs; a target without it (a real library has no AFL++ fork driver) skips it.
  */
 export const CONTENDERS = [
   { name: 'ours', group: 'persistent', ours: true, run: (o) => ours([], o) },
+  { name: 'ours-2w', group: 'persistent', ours: true, run: (o) => ours(['-workers=2'], o) },
   { name: 'ours-fork', group: 'fork', ours: true, run: (o) => ours(['-mode=fork'], o) },
   { name: 'libfuzzer', group: 'persistent', run: libfuzzer },
   {
@@ -85,6 +112,7 @@ export const CONTENDERS = [
   {
     name: 'aflpp-fork',
     group: 'fork',
+    needs: 'aflFork',
     run: (o) => afl(o.binaries.aflFork, o.binaries.aflForkCmplog, o),
   },
 ];

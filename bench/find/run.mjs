@@ -4,7 +4,7 @@ import { parseArgs } from 'node:util';
 import { checkTools } from '../lib/buildTools.mjs';
 import { root } from '../lib/engineBundle.mjs';
 import { seedDir } from '../lib/aflpp.mjs';
-import { TARGETS, buildTarget } from './build.mjs';
+import { REAL_TARGETS, TARGETS, buildTarget } from './build.mjs';
 import { CONTENDERS } from './contenders.mjs';
 import { formatJson, formatTable, summarize } from './report.mjs';
 import { pickNamed, positiveInt } from '../lib/process.mjs';
@@ -12,7 +12,7 @@ import { pickNamed, positiveInt } from '../lib/process.mjs';
 const USAGE = `usage: node scripts/bench.mjs find [--seeds N] [--timeout S] [--targets a,b] [--json]
   --seeds N      runs per contender and target, with seeds 1..N (default 5)
   --timeout S    per-run limit in seconds; a miss counts as S (default 120)
-  --targets      only these targets: ${TARGETS.join(', ')}
+  --targets      these targets (default the toys): ${[...TARGETS, ...REAL_TARGETS].join(', ')}
   --contenders   only these fuzzers: ${CONTENDERS.map((c) => c.name).join(', ')}
   --json         one JSON object a line instead of the table`;
 
@@ -31,7 +31,7 @@ function parseOptions(argv) {
   let targets = TARGETS;
   if (values.targets !== undefined) {
     targets = values.targets.split(',');
-    const unknown = targets.filter((t) => !TARGETS.includes(t));
+    const unknown = targets.filter((t) => !TARGETS.includes(t) && !REAL_TARGETS.includes(t));
     if (unknown.length > 0) throw new Error(`unknown target ${unknown.join(', ')}`);
   }
   return {
@@ -58,9 +58,10 @@ async function runAll({ seeds, timeout, targets, contenders }) {
   const runs = {};
   for (const target of targets) {
     const binaries = buildTarget(target);
-    runs[target] = Object.fromEntries(contenders.map((c) => [c.name, []]));
+    const able = contenders.filter((c) => c.needs === undefined || c.needs in binaries);
+    runs[target] = Object.fromEntries(able.map((c) => [c.name, []]));
     for (let seed = 1; seed <= seeds; seed++) {
-      for (const c of rotate(contenders, seed - 1)) {
+      for (const c of rotate(able, seed - 1)) {
         const workDir = join(workRoot, target, c.name);
         const opts = { binaries, seedDir: seeds0, workDir, seconds: timeout, seed };
         const r = await c.run(opts);
