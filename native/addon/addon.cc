@@ -151,6 +151,8 @@ Napi::Object resultToJs(Napi::Env env, const ExecResult &r) {
     o.Set("leaky", true);
   if (r.slow)
     o.Set("slow", true);
+  if (r.reduced)
+    o.Set("reducedParent", r.reduced - 1);
   o.Set("pid", int32_t(r.pid));
   o.Set("execUs", double(r.execUs));
   if (!r.features.empty()) {
@@ -236,6 +238,26 @@ std::vector<Bytes> bufferList(const Napi::Object &req, const char *key, const ch
                 std::string(what) + ": " + key + "[" + std::to_string(i) + "] must be a Buffer");
     Napi::Uint8Array u = b.As<Napi::Uint8Array>();
     out.emplace_back(u.Data(), u.Data() + u.ByteLength());
+  }
+  return out;
+}
+
+// runMutants' optional `owned`: per parent, a Uint32Array of the features only it holds.
+std::vector<std::vector<uint32_t>> ownedOption(const Napi::Object &req) {
+  Napi::Value v = req.Get("owned");
+  std::vector<std::vector<uint32_t>> out;
+  if (v.IsUndefined())
+    return out;
+  if (!v.IsArray())
+    typeError(req.Env(), "runMutants: owned must be an array of Uint32Arrays");
+  Napi::Array arr = v.As<Napi::Array>();
+  out.reserve(arr.Length());
+  for (uint32_t i = 0; i < arr.Length(); i++) {
+    Napi::Value e = arr.Get(i);
+    if (!e.IsTypedArray() || e.As<Napi::TypedArray>().TypedArrayType() != napi_uint32_array)
+      typeError(req.Env(), "runMutants: owned[" + std::to_string(i) + "] must be a Uint32Array");
+    Napi::Uint32Array u = e.As<Napi::Uint32Array>();
+    out.emplace_back(u.Data(), u.Data() + u.ElementLength());
   }
   return out;
 }
@@ -461,6 +483,7 @@ private:
     job->mutate.lenLimit = uintOption(req, "lenLimit", 0, 0xffffffffu);
     job->mutate.maxLen = uintOption(req, "maxLen", 1, 0xffffffffu);
     job->mutate.seed = seedOption(req, "runMutants");
+    job->mutate.owned = ownedOption(req);
     return Post(env, job.release());
   }
 

@@ -459,6 +459,7 @@ void ExecLoop::execute(const uint8_t *data, size_t len, bool feedback, uint32_t 
   out.leaky = false;
   out.slow = false;
   out.features.clear();
+  out.reduced = 0;
   out.execUs = mutants > 0 && done ? shm_->mutate()->last_us : out.durationUs;
 
   if (done) {
@@ -466,6 +467,7 @@ void ExecLoop::execute(const uint8_t *data, size_t len, bool feedback, uint32_t 
     out.ret = ret;
     out.leaky = (shm_->header()->leak_mode & FWB_LEAK_WATCH) != 0 && shm_->header()->exec_leaky;
     out.slow = config_.slowUnitMs > 0 && out.execUs >= uint64_t(config_.slowUnitMs) * 1000u;
+    out.reduced = mutants > 0 ? shm_->mutantReduced() : 0;
     if (config_.persistent > 1) {
       inputsInChild_ += mutants > 0 ? shm_->mutantsDone() : 1;
       liveChild_ = inputsInChild_ < config_.persistent ? child : 0;
@@ -500,6 +502,8 @@ void ExecLoop::execute(const uint8_t *data, size_t len, bool feedback, uint32_t 
     const size_t tail = shm_->gccMode() ? cap - FWB_GCC_SLOTS : cap;
     out.newCoverage = feedback_->merge(shm_->counters(), shm_->countersUsed(), tail, cap);
     if (out.newCoverage)
+      out.reduced = 0;
+    if (out.newCoverage || out.reduced)
       Feedback::features(shm_->counters(), shm_->countersUsed(), tail, cap, out.features);
   }
   out.outputTruncated = output_.truncated();

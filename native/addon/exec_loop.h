@@ -59,6 +59,9 @@ struct ExecResult {
   bool leaky = false;
   // Ok only: it ran for at least ExecConfig::slowUnitMs.
   bool slow = false;
+  // A mutant only: 1 + the index of the parent it can replace (ShmRegion::mutantReduced), with
+  // its features as for new coverage; 0 otherwise.
+  uint32_t reduced = 0;
 };
 
 // Thrown out of a wait when cancel() was signalled: the executor is shutting down.

@@ -285,7 +285,7 @@ void ExecutorThread::runMutants(ExecLoop &loop, Job &job) {
     const uint32_t counted = ran > 0 ? ran : (finding ? 1 : 0);
     out.execs += counted;
     left -= std::min<uint64_t>(left, counted);
-    if (finding || res.newCoverage || res.leaky || res.slow) {
+    if (finding || res.newCoverage || res.leaky || res.slow || res.reduced) {
       out.findings.push_back({uint32_t(out.execs - 1), res, shm_->input()});
       loop.copyOutput(out.findings.back().result);
       break;

@@ -139,19 +139,39 @@ size_t ShmRegion::setMutants(const MutateRequest &req) {
     return true;
   };
   uint32_t parents = 0, tokens = 0;
-  for (const auto &p : req.parents) {
+  sentParents_.clear();
+  for (size_t i = 0; i < req.parents.size(); i++) {
+    const auto &p = req.parents[i];
     // The runtime would skip it too; the engine cuts inputs to -max_len first. A replayed batch
     // is checked whole beforehand (replayFits).
     if (p.size() > maxLen && !req.replay)
       continue;
     if (!put(p))
       break;
+    sentParents_.push_back(uint32_t(i));
     parents++;
   }
   for (const auto &t : req.tokens) {
     if (!put(t))
       break;
     tokens++;
+  }
+  // The owned lists come last: a batch whose lists do not all fit still runs, with fewer.
+  uint32_t owned = 0;
+  const bool allTokens = tokens == req.tokens.size();
+  for (uint32_t i = 0; allTokens && i < sentParents_.size(); i++) {
+    const uint32_t at_request = sentParents_[i];
+    static const std::vector<uint32_t> kNone;
+    const auto &list = at_request < req.owned.size() ? req.owned[at_request] : kNone;
+    const size_t bytes = 4 + 4 * list.size();
+    if (at + bytes > FWB_MUTATE_ARENA)
+      break;
+    const uint32_t n = uint32_t(list.size());
+    std::memcpy(arena + at, &n, 4);
+    if (n > 0)
+      std::memcpy(arena + at + 4, list.data(), 4 * list.size());
+    at += bytes;
+    owned++;
   }
   m->seed = req.seed;
   m->len_limit = req.lenLimit;
@@ -163,6 +183,8 @@ size_t ShmRegion::setMutants(const MutateRequest &req) {
   m->found_new = 0;
   m->flags = req.replay ? FWB_MUTATE_REPLAY : 0;
   m->first = 0;
+  m->owned = req.replay ? 0 : owned;
+  m->reduced = 0;
   return parents;
 }
 
@@ -181,6 +203,7 @@ bool ShmRegion::replayFits(const std::vector<size_t> &bounds, uint32_t inputCapa
 void ShmRegion::armMutants(uint32_t count) {
   mutate()->done = 0;
   mutate()->found_new = 0;
+  mutate()->reduced = 0;
   __atomic_store_n(&mutate()->count, count, __ATOMIC_RELEASE);
 }
 
@@ -190,6 +213,12 @@ uint32_t ShmRegion::mutantsDone() const {
 
 bool ShmRegion::mutantFoundNew() const {
   return __atomic_load_n(&mutate()->found_new, __ATOMIC_ACQUIRE) != 0;
+}
+
+uint32_t ShmRegion::mutantReduced() const {
+  const uint32_t r = __atomic_load_n(&mutate()->reduced, __ATOMIC_ACQUIRE);
+  // The child writes it: an index past what was sent names no parent.
+  return r > 0 && r <= sentParents_.size() ? sentParents_[r - 1] + 1 : 0;
 }
 
 std::vector<uint8_t> ShmRegion::input() const {

@@ -30,6 +30,9 @@ struct MutateRequest {
   uint32_t maxLen = 0;
   // Run the parents as they are, in order, instead of mutants of them.
   bool replay = false;
+  // Per parent (may be shorter): the features it alone holds, which a shorter mutant of it
+  // must hold too to replace it (fwb_mutate.owned).
+  std::vector<std::vector<uint32_t>> owned;
 };
 
 class ShmRegion {
@@ -67,6 +70,9 @@ public:
   uint32_t mutantsDone() const;
   // The batch ended at a mutant whose counters held a bucket bit the virgin map lacked.
   bool mutantFoundNew() const;
+  // 1 + the request's index of the parent the batch's last mutant can replace (it is shorter
+  // and holds every feature of the parent's owned list), 0 when it cannot.
+  uint32_t mutantReduced() const;
   // The input region as the last run left it (in a batch: the last mutant).
   std::vector<uint8_t> input() const;
 
@@ -95,6 +101,8 @@ private:
   uint8_t *base_ = nullptr;
   size_t size_ = 0;
   fwb_shm *header_ = nullptr;
+  // The request's index of each parent setMutants wrote, in arena order.
+  std::vector<uint32_t> sentParents_;
 };
 
 } // namespace fuzzwb

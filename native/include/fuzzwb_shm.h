@@ -10,7 +10,7 @@ extern "C" {
 #endif
 
 /* Bumped whenever the layout or the messages change; the handshake rejects a mismatch. */
-#define FWB_PROTOCOL_VERSION 6u
+#define FWB_PROTOCOL_VERSION 7u
 #define FWB_SHM_MAGIC 0x46555A5A57423031ull /* "FUZZWB01" */
 
 /* File descriptors the engine installs in the target before exec. Fixed numbers (as AFL does)
@@ -214,6 +214,13 @@ struct fwb_mutate {
   /* engine: a mutant or replayed input that runs at least this long ends the batch, so the
    * engine can report the slow unit (0 = never) */
   uint32_t slow_ms;
+  /* engine: parents with a list of the features they alone hold, after the tokens: u32 count,
+   * then count u32 features (counter index * 8 + hit-count bucket 0..7), one list per parent in
+   * order (libFuzzer's -reduce_inputs) */
+  uint32_t owned;
+  /* runtime: 1 + the parent the last mutant can replace: shorter, it holds every feature of the
+   * parent's list (0 = none); the batch ends there as at new coverage */
+  uint32_t reduced;
 };
 #define FWB_MUTATE_REPLAY 1u
 

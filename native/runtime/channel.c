@@ -62,8 +62,9 @@ static void validate(const struct fwb_shm *shm, uint64_t mapped) {
     fail("shared memory on fd %d has magic 0x%016" PRIx64 ", expected 0x%016llx", FWB_SHM_FD,
          shm->magic, FWB_SHM_MAGIC);
   if (shm->version != FWB_PROTOCOL_VERSION)
-    fail("protocol version mismatch: engine speaks %u, this runtime %u", shm->version,
-         FWB_PROTOCOL_VERSION);
+    fail("protocol version mismatch: engine speaks %u, this runtime %u (rebuild the target with "
+         "this fuzzwb-cc)",
+         shm->version, FWB_PROTOCOL_VERSION);
   if (shm->header_size < sizeof *shm || shm->total_size > mapped)
     fail("shared memory header is inconsistent (header %u bytes, total %" PRIu64 ", memfd %" PRIu64
          ")",
@@ -85,8 +86,9 @@ struct fwb_shm *fwb_channel_attach(void) {
   char *end;
   unsigned long wanted = strtoul(env ? env : "", &end, 10);
   if (!env || end == env || *end || wanted != FWB_PROTOCOL_VERSION)
-    fail("protocol version mismatch: %s=%s, this runtime speaks %u", FWB_ENV_FORKSERVER,
-         env ? env : "", FWB_PROTOCOL_VERSION);
+    fail("protocol version mismatch: %s=%s, this runtime speaks %u (rebuild the target with "
+         "this fuzzwb-cc)",
+         FWB_ENV_FORKSERVER, env ? env : "", FWB_PROTOCOL_VERSION);
   struct stat st;
   if (fstat(FWB_SHM_FD, &st) != 0)
     fail("fork-server mode needs the shared memory on fd %d: %s", FWB_SHM_FD, strerror(errno));

@@ -13,6 +13,10 @@
 
 static struct fwb_mutate_in in;
 static const struct fwb_bytes none = {0, 0};
+/* Per parent of in.parent: the features it alone holds in the corpus (see fwb_mutate.owned),
+ * and its place among the arena's parents, which is what fwb_mutate.reduced names. */
+static struct fwb_bytes owned[FWB_MUTATE_MAX_PARENTS];
+static uint32_t arena_index[FWB_MUTATE_MAX_PARENTS];
 static uint8_t *scratch;
 static uint8_t bucket[256];
 
@@ -30,8 +34,11 @@ FWB_NO_SANITIZE static void read_arena(const struct fwb_mutate *req, const uint8
   int replay = (req->flags & FWB_MUTATE_REPLAY) != 0;
   uint32_t at = 0;
   in.parents = in.tokens = 0;
+  /* Where each parent of the arena went in in.parent (UINT32_MAX: left out). */
+  static uint32_t kept[FWB_MUTATE_MAX_PARENTS];
   uint32_t want = req->parents + req->tokens;
-  for (uint32_t i = 0; i < want && at + 4 <= end; i++) {
+  uint32_t i = 0;
+  for (; i < want && at + 4 <= end; i++) {
     uint32_t len;
     memcpy(&len, arena + at, 4);
     at += 4;
@@ -40,13 +47,49 @@ FWB_NO_SANITIZE static void read_arena(const struct fwb_mutate *req, const uint8
     struct fwb_bytes b = {arena + at, len};
     at += len;
     if (i < req->parents) {
+      if (i < FWB_MUTATE_MAX_PARENTS)
+        kept[i] = UINT32_MAX;
       /* A replayed batch keeps every index (the engine sends none too long). */
-      if (in.parents < FWB_MUTATE_MAX_PARENTS && (len <= req->max_len || replay))
+      if (in.parents < FWB_MUTATE_MAX_PARENTS && (len <= req->max_len || replay)) {
+        if (i < FWB_MUTATE_MAX_PARENTS)
+          kept[i] = in.parents;
+        owned[in.parents] = none;
+        arena_index[in.parents] = i;
         in.parent[in.parents++] = b;
+      }
     } else if (in.tokens < FWB_MUTATE_MAX_TOKENS && len > 0) {
       in.token[in.tokens++] = b;
     }
   }
+  if (i < want || replay)
+    return;
+  /* The owned lists: a count, then that many 4-byte features, stored unaligned. */
+  uint32_t lists = req->owned < req->parents ? req->owned : req->parents;
+  for (uint32_t k = 0; k < lists && k < FWB_MUTATE_MAX_PARENTS && at + 4 <= end; k++) {
+    uint32_t n;
+    memcpy(&n, arena + at, 4);
+    at += 4;
+    if (n > (end - at) / 4)
+      break;
+    if (kept[k] != UINT32_MAX)
+      owned[kept[k]] = (struct fwb_bytes){arena + at, n};
+    at += 4 * n;
+  }
+}
+
+/* Whether this run's counters hold every feature of `list` (counter index * 8 + bucket). */
+FWB_NO_SANITIZE static int holds_all(const uint8_t *c, uint32_t capacity,
+                                     const struct fwb_bytes *list) {
+  if (list->len == 0)
+    return 0;
+  for (uint32_t k = 0; k < list->len; k++) {
+    uint32_t f;
+    memcpy(&f, list->data + 4 * k, 4);
+    uint32_t at = f >> 3;
+    if (at >= capacity || bucket[c[at]] != (uint8_t)(1u << (f & 7)))
+      return 0;
+  }
+  return 1;
 }
 
 /* The comparison slots some run filled: the table keeps the last operands of each compare. */
@@ -88,14 +131,14 @@ FWB_NO_SANITIZE static int has_new_bits(const uint8_t *c, const uint8_t *virgin,
   return 0;
 }
 
-/* The next mutant: a parent picked anew once the last one is MUTATE_DEPTH mutations deep, then
- * one more mutation. */
-FWB_NO_SANITIZE static void step(struct fwb_mutant *m, uint32_t *depth,
+/* The next mutant: a parent picked anew (*from says which) once the last one is MUTATE_DEPTH
+ * mutations deep, then one more mutation. */
+FWB_NO_SANITIZE static void step(struct fwb_mutant *m, uint32_t *depth, uint32_t *from,
                                  const struct fwb_bytes **other, const struct fwb_mutate *req,
                                  uint32_t max_len, struct fwb_rng *rng) {
   if (*depth == MUTATE_DEPTH) {
-    const struct fwb_bytes *parent =
-        in.parents ? &in.parent[fwb_rng_below(rng, in.parents)] : &none;
+    *from = in.parents ? fwb_rng_below(rng, in.parents) : UINT32_MAX;
+    const struct fwb_bytes *parent = in.parents ? &in.parent[*from] : &none;
     *other = in.parents > 1 ? &in.parent[fwb_rng_below(rng, in.parents)] : &none;
     uint32_t cap = parent->len > req->len_limit ? parent->len : req->len_limit;
     m->cap = cap < max_len ? (cap ? cap : 1) : max_len;
@@ -156,8 +199,10 @@ FWB_NO_SANITIZE uint32_t fwb_mutate_batch(struct fwb_shm *shm, uint32_t budget, 
   uint32_t i = 0;
   *ret = 0;
   req->found_new = 0;
+  req->reduced = 0;
   const struct fwb_bytes *other = &none;
   uint32_t depth = MUTATE_DEPTH;
+  uint32_t from = UINT32_MAX;
   /* A child that runs one mutant only (fork mode) never gets to stack the next mutation on this
    * one, so it makes the whole stack at once: 1 to MUTATE_DEPTH mutations, as deep as the
    * mutants libFuzzer's stepping runs. */
@@ -178,7 +223,7 @@ FWB_NO_SANITIZE uint32_t fwb_mutate_batch(struct fwb_shm *shm, uint32_t budget, 
       /* As libFuzzer does: a parent's mutant gets one more mutation per run, up to the depth,
        * and each step runs, so shallow and deep mutants of every pick are tried. */
       for (uint32_t k = 0; k < stack; k++)
-        step(&m, &depth, &other, req, max_len, &rng);
+        step(&m, &depth, &from, &other, req, max_len, &rng);
     }
     /* Counted before it runs: a crash or a hang of this mutant must find it in the input
      * region and `done` pointing at it. */
@@ -194,6 +239,13 @@ FWB_NO_SANITIZE uint32_t fwb_mutate_batch(struct fwb_shm *shm, uint32_t budget, 
     if (has_new_bits(counters, virgin, 0, used) ||
         (shm->gcc_mode && has_new_bits(counters, virgin, tail, shm->counters_capacity))) {
       req->found_new = 1;
+      break;
+    }
+    /* libFuzzer's -reduce_inputs: a shorter mutant that holds all its parent alone held can
+     * take the parent's place, and the corpus gets cheaper to run with nothing lost. */
+    if (from < in.parents && m.len < in.parent[from].len &&
+        holds_all(counters, shm->counters_capacity, &owned[from])) {
+      req->reduced = arena_index[from] + 1;
       break;
     }
     /* The engine checks it for leaks in a fresh child, which needs the input in the region; a

@@ -72,7 +72,7 @@ export interface StopResult {
 
 export const StopRequest = new RequestType<Record<string, never>, StopResult, void>('fuzzwb/stop');
 
-export type StatusTag = 'NEW' | 'pulse' | 'UNIQUE' | 'CRASH' | 'DONE';
+export type StatusTag = 'NEW' | 'REDUCE' | 'pulse' | 'UNIQUE' | 'CRASH' | 'DONE';
 
 export interface StatusParams {
   sessionId: number;

@@ -112,6 +112,12 @@ export const FLAGS = [
     1,
     'Learn from comparison operands: automatic dictionary and input-to-state replacement.',
   ),
+  boolFlag(
+    'reduce_inputs',
+    1,
+    'Replace a corpus entry by a shorter mutant that holds every feature only that entry held ' +
+      "(libFuzzer's REDUCE lines); the corpus gets smaller and faster to run.",
+  ),
   {
     name: 'stages',
     kind: 'string',

@@ -136,6 +136,7 @@ export async function fuzzCommand(args: ParsedArgs): Promise<number> {
         dictPath: f.dict,
         useCmp: f.use_cmp !== 0,
         stages,
+        reduceInputs: f.reduce_inputs !== 0,
         mode,
         persistent: f.persistent,
         bindCpu: f.bind_cpu !== 0,

@@ -4,7 +4,7 @@
 export const SANITIZER_EXITCODE = 76;
 
 /** Protocol version the engine speaks (FWB_PROTOCOL_VERSION in fuzzwb_shm.h). */
-export const PROTOCOL_VERSION = 6;
+export const PROTOCOL_VERSION = 7;
 
 export interface TargetEnvOptions {
   /** The environment to start from (normally process.env). */

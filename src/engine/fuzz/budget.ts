@@ -16,9 +16,19 @@ export interface BudgetOptions {
    */
   priorFinds: number;
   priorMs: number;
+  /**
+   * Time of its own after which a stage's assumed finds count half: a stage is tried in earnest
+   * for a few seconds, then only what it found speaks for it.
+   */
+  exploreMs: number;
 }
 
-export const DEFAULT_BUDGET: BudgetOptions = { halfLifeMs: 30_000, priorFinds: 1, priorMs: 200 };
+export const DEFAULT_BUDGET: BudgetOptions = {
+  halfLifeMs: 30_000,
+  priorFinds: 1,
+  priorMs: 200,
+  exploreMs: 500,
+};
 
 interface Account {
   floor: number;
@@ -45,19 +55,27 @@ export interface StageReport {
 
 /**
  * A bandit over the stages. Each stage's rate is what it found per millisecond recently
- * (decayed, with a prior); its share of the time is its rate over all the rates, but at least its
- * floor. The next stage to run is the one furthest below its share of the recent time, among
- * those that have work: so a stage that finds more gets more, a stage that stops finding fades
- * to its floor, and the time always adds up. Pure: the loop measures and charges.
+ * (decayed), plus a prior that fades as the stage spends time of its own; the floors are the
+ * exploration that stays, every stage with work gets at least its own, and the rest of the time
+ * is split by rate. The prior must fade: a prior that stayed would keep every stage that finds
+ * nothing near the rate of a saturated loop's havoc (a few finds a minute on a real library), and
+ * so split the time evenly among stages that all find nothing, each run of them dearer than a
+ * havoc batch. Only the first stage's prior stays (havoc: libFuzzer's whole loop, the cheapest
+ * executions), so when nothing finds anything lately, the rest goes there. The next stage to run is the one furthest
+ * below its share of the recent time, among those that have work, so the time always adds up.
+ * Pure: the loop measures and charges.
  */
 export class BudgetPolicy {
   private readonly accounts = new Map<string, Account>();
   private clock = 0;
 
+  private readonly fallback: string | undefined;
+
   constructor(
     stages: readonly StageShare[],
     private readonly opts: BudgetOptions = DEFAULT_BUDGET,
   ) {
+    this.fallback = stages[0]?.name;
     const floors = stages.reduce((sum, s) => sum + s.floor, 0);
     if (floors > 1) throw new Error(`stage floors add up to ${floors}, more than the whole time`);
     for (const s of stages) {
@@ -97,25 +115,36 @@ export class BudgetPolicy {
     }
   }
 
-  /** The share of the time each stage should get now, among `available` (sums to 1). */
+  /**
+   * The share of the time each stage should get now, among `available` (sums to 1). The rest
+   * after the floors goes by rate; with no finds anywhere, to the fallback (the first stage), or
+   * evenly when it has no work.
+   */
   shares(available: readonly string[]): Map<string, number> {
     const rates = new Map<string, number>();
     let sum = 0;
+    let floors = 0;
     for (const name of available) {
       const a = this.accounts.get(name);
       if (a === undefined) continue;
-      const rate = (a.finds + this.opts.priorFinds) / (a.ms + this.opts.priorMs);
+      // The first stage's prior stays: it is the default when no other finds anything.
+      const fade = name === this.fallback ? 1 : Math.pow(0.5, a.totalMs / this.opts.exploreMs);
+      const prior = this.opts.priorFinds * fade;
+      const rate = (a.finds + prior) / (a.ms + this.opts.priorMs);
       rates.set(name, rate);
       sum += rate;
+      floors += a.floor;
     }
-    const out = new Map<string, number>();
-    let floors = 0;
-    for (const name of rates.keys()) floors += this.accounts.get(name)?.floor ?? 0;
-    // The floors are set aside first; the rest is split by rate.
     const free = Math.max(0, 1 - floors);
+    const fallback = this.fallback !== undefined && rates.has(this.fallback);
+    const out = new Map<string, number>();
     for (const [name, rate] of rates) {
       const floor = this.accounts.get(name)?.floor ?? 0;
-      out.set(name, floor + (sum > 0 ? (free * rate) / sum : free / rates.size));
+      let extra: number;
+      if (sum > 0) extra = (free * rate) / sum;
+      else if (fallback) extra = name === this.fallback ? free : 0;
+      else extra = free / rates.size;
+      out.set(name, floor + extra);
     }
     return out;
   }

@@ -36,7 +36,8 @@ export interface EntryMeta {
 }
 
 export interface CorpusEntry {
-  readonly input: Buffer;
+  /** Replaced only by a shorter input that holds every feature the entry alone held. */
+  input: Buffer;
   /** The order entries were added in; the stages take the newest first. */
   readonly id: number;
   /** The stage whose run found it ('seed' and 'peer' for inputs from outside). */
@@ -52,6 +53,8 @@ export interface CorpusEntry {
   /** Weight before fatigue: recomputed only when the corpus changes. */
   base: number;
   weight: number;
+  /** The scheduler's owned() list as of its version: valid until the corpus changes. */
+  owned?: { version: number; list: Uint32Array };
 }
 
 /** Metadata of an input nobody knows anything about. */

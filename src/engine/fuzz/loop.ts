@@ -56,6 +56,11 @@ export interface LoopOptions {
   cmpFeedback?: boolean;
   /** The stages that may run (default: all); havoc always runs. */
   stages?: ReadonlySet<StageName>;
+  /**
+   * Let a shorter mutant that holds all an entry alone held take its place (libFuzzer's
+   * -reduce_inputs; default true): smaller entries run faster and mutate better.
+   */
+  reduceInputs?: boolean;
   /** Every input runs in a fresh fork (fork mode): a run alone costs what one in a batch does. */
   forkPerInput?: boolean;
   /** Stop after this many milliseconds (0 = no limit). */
@@ -90,6 +95,11 @@ export interface LoopEvents {
   onPulse?(stats: LoopStats): void;
   /** An ok input that ran past the executor's slow-unit threshold, `execUs` long. */
   onSlowUnit?(input: Buffer, execUs: number): void;
+  /**
+   * A shorter input took an entry's place, holding all the entry alone held (libFuzzer's
+   * REDUCE); the old input stays wherever it was written.
+   */
+  onReduce?(input: Buffer, stats: LoopStats): void;
 }
 
 export type LoopEnd = 'finding' | 'time' | 'runs' | 'stopped';
@@ -322,17 +332,32 @@ export class FuzzLoop {
     return rng.next() * 0x200000 + rng.below(0x200000);
   }
 
-  private async runMutants(parents: Buffer[], count: number): Promise<RunOutcome> {
+  private async runMutants(parents: CorpusEntry[], count: number): Promise<RunOutcome> {
     if (this.exec.runMutants === undefined) throw new Error('the executor makes no mutants');
     const res = await this.exec.runMutants({
-      parents: parents.map((p) => p.subarray(0, this.opts.maxLen)),
+      parents: parents.map((p) => p.input.subarray(0, this.opts.maxLen)),
       tokens: this.dict.slice(0, BATCH_TOKENS),
       count,
       seed: this.seed53(),
       lenLimit: this.lengths.limit,
       maxLen: this.opts.maxLen,
+      owned:
+        this.opts.reduceInputs !== false ? parents.map((p) => this.corpus.owned(p)) : undefined,
     });
-    return this.absorb(res, (f) => f.input ?? Buffer.alloc(0), undefined, false);
+    return this.absorb(res, (f) => f.input ?? Buffer.alloc(0), undefined, false, parents);
+  }
+
+  /** A mutant that holds all `parent` alone held, and is shorter, takes its place. */
+  private reduce(parent: CorpusEntry | undefined, input: Buffer, f: BatchFinding): boolean {
+    if (parent === undefined || f.features === undefined) return false;
+    if (input.length >= parent.input.length || input.length === 0) return false;
+    // The owned features were checked against the parent's profile as the batch began; one
+    // batch may only replace one parent, so it still holds them.
+    this.corpus.replace(parent, input, {
+      features: f.features,
+      execUs: Math.max(1, f.execUs ?? f.durationUs),
+    });
+    return true;
   }
 
   /** Runs the seeds; those a finding cut the batch short before run again in another. */
@@ -388,6 +413,7 @@ export class FuzzLoop {
     inputOf: (f: BatchFinding) => Buffer,
     meta: MetaOf,
     seeding: boolean,
+    parents?: readonly CorpusEntry[],
   ): Promise<RunOutcome> {
     this.harvestCmp();
     const before = this.execs;
@@ -406,6 +432,11 @@ export class FuzzLoop {
           added.push(this.keep(input, f, meta?.(input)));
           this.lengths.progress(before + f.index + 1);
           this.events.onNew(input, statsAt(f.index));
+        } else if (
+          f.reducedParent !== undefined &&
+          this.reduce(parents?.[f.reducedParent], input, f)
+        ) {
+          this.events.onReduce?.(input, statsAt(f.index));
         }
         continue;
       }

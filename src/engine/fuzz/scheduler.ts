@@ -4,6 +4,8 @@ import type { Rng } from './rng';
 
 export type { CorpusEntry, EntryProfile } from './corpusEntry';
 
+const NO_FEATURES = new Uint32Array(0);
+
 /** A favored entry weighs this much more than one whose every feature has a cheaper owner. */
 const FAVORED_FACTOR = 4;
 /** Picks after which an entry's weight has halved (AFL++'s fast schedule lowers energy likewise). */
@@ -36,6 +38,10 @@ function clamp(x: number, lo: number, hi: number): number {
 export class Scheduler {
   private readonly entries: CorpusEntry[] = [];
   private readonly freq = new Map<number, number>();
+  /** How many entries hold each feature (edge and bucket): an entry's owned ones are at 1. */
+  private readonly featureFreq = new Map<number, number>();
+  /** Bumped at every change of the features held, so owned() lists can be kept until then. */
+  private version = 0;
   private cumulative = new Float64Array(0);
   private total = 0;
   private dirty = true;
@@ -86,12 +92,40 @@ export class Scheduler {
   }
 
   private count(features: Uint32Array, delta: number): void {
+    this.version++;
     for (const f of features) {
       const edge = f >>> 3;
       const n = (this.freq.get(edge) ?? 0) + delta;
       if (n > 0) this.freq.set(edge, n);
       else this.freq.delete(edge);
+      const m = (this.featureFreq.get(f) ?? 0) + delta;
+      if (m > 0) this.featureFreq.set(f, m);
+      else this.featureFreq.delete(f);
     }
+  }
+
+  /**
+   * The features no other entry holds (libFuzzer's unique features of an input): a shorter
+   * input that holds them all can take the entry's place and the corpus loses nothing.
+   */
+  owned(e: CorpusEntry): Uint32Array {
+    if (e.profile === undefined) return NO_FEATURES;
+    if (e.owned !== undefined && e.owned.version === this.version) return e.owned.list;
+    const out: number[] = [];
+    for (const f of e.profile.features) if (this.featureFreq.get(f) === 1) out.push(f);
+    const list = Uint32Array.from(out);
+    e.owned = { version: this.version, list };
+    return list;
+  }
+
+  /**
+   * Gives `e` a shorter input that holds all it owned (libFuzzer's -reduce_inputs); what the
+   * stages knew of the old bytes no longer holds.
+   */
+  replace(e: CorpusEntry, input: Buffer, profile: EntryProfile): void {
+    e.input = input;
+    e.meta = freshMeta();
+    this.setProfile(e, profile);
   }
 
   /** A parent for the next mutation, drawn by weight. */

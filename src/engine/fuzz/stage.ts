@@ -53,10 +53,11 @@ export interface StageContext {
   ): Promise<{ ended: LoopEnd | undefined; watched: Buffer | undefined }>;
   /**
    * `count` mutants of `parents` that the target makes and runs itself (with the loop's tokens,
-   * length limit and a seed of its random source), taken in as run() takes a batch; undefined
-   * when the executor cannot (test doubles).
+   * length limit and a seed of its random source), taken in as run() takes a batch; a shorter
+   * mutant that holds all a parent alone held replaces it (-reduce_inputs). Undefined when the
+   * executor cannot (test doubles).
    */
-  runMutants: ((parents: Buffer[], count: number) => Promise<RunOutcome>) | undefined;
+  runMutants: ((parents: CorpusEntry[], count: number) => Promise<RunOutcome>) | undefined;
   /** `n` havoc mutants of `parent` (the target's own mutator), crossed with other entries. */
   mutants(parent: Buffer, n: number): Buffer[];
   /** The live integer and string operand tables of the executor the batches run on. */

@@ -109,10 +109,16 @@ export interface ExecResult {
    */
   execUs?: number;
   /**
-   * With newCoverage: the run's features, counter index * 8 + hit-count bucket (0..7) of every
-   * counter it hit, so the engine knows what a new entry holds without running it again.
+   * With newCoverage or reducedParent: the run's features, counter index * 8 + hit-count bucket
+   * (0..7) of every counter it hit, so the engine knows what a new entry holds without running
+   * it again.
    */
   features?: Uint32Array;
+  /**
+   * runMutants, ok, no new coverage: the index in `parents` of the parent this shorter mutant
+   * can replace, since it holds every feature of that parent's `owned` list.
+   */
+  reducedParent?: number;
 }
 
 export interface BatchOptions {
@@ -150,6 +156,12 @@ export interface MutantsRequest {
   lenLimit: number;
   /** No mutant is longer (-max_len). */
   maxLen: number;
+  /**
+   * Per parent (libFuzzer's -reduce_inputs): the features only it holds in the corpus. A
+   * shorter mutant of a parent whose counters hold all of them ends the batch as a finding with
+   * reducedParent. A parent without a list, or with an empty one, is never replaced.
+   */
+  owned?: Uint32Array[];
 }
 
 export interface BatchResult {

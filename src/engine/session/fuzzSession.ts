@@ -34,6 +34,8 @@ export interface FuzzSessionOptions {
   useCmp: boolean;
   /** The loop's stages that may run (-stages); havoc always does. */
   stages: ReadonlySet<StageName>;
+  /** Shorter inputs replace entries that hold no more (-reduce_inputs); absent = on. */
+  reduceInputs?: boolean;
   mode: FuzzMode;
   /** Inputs per persistent child (hybrid and persistent modes). */
   persistent: number;
@@ -57,7 +59,7 @@ export interface FuzzSessionOptions {
 }
 
 /** Something a session reports; `tag` matches libFuzzer's status words. */
-export type StatusTag = 'NEW' | 'pulse' | 'UNIQUE' | 'CRASH' | 'DONE';
+export type StatusTag = 'NEW' | 'REDUCE' | 'pulse' | 'UNIQUE' | 'CRASH' | 'DONE';
 
 export interface FuzzSessionEvents {
   info(message: string): void;
@@ -272,6 +274,11 @@ export class FuzzSession {
           corpus.add(input);
           events.status('NEW', s, unique());
           this.feed?.tick();
+        },
+        onReduce: (input, s) => {
+          // The shorter input joins the corpus folder; the longer one stays (as libFuzzer).
+          corpus.add(input);
+          events.status('REDUCE', s, unique());
         },
         onPulse: (() => {
           let next = 1024;

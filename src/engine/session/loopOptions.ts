@@ -14,6 +14,8 @@ export interface LoopSettings {
   mode: FuzzMode;
   /** The stages that may run (see -stages). */
   stages: ReadonlySet<StageName>;
+  /** -reduce_inputs; absent = on. */
+  reduceInputs?: boolean;
   keepGoing: boolean;
   maxTotalTimeMs: number;
   maxRuns: number;
@@ -30,6 +32,7 @@ export function loopOptionsFor(s: LoopSettings, dictionary: readonly Buffer[]): 
     mutator: nativeMutator(loadAddon()),
     cmpFeedback: s.useCmp,
     stages: s.stages,
+    reduceInputs: s.reduceInputs !== false,
     forkPerInput: s.mode === 'fork',
     maxTotalTimeMs: s.maxTotalTimeMs,
     maxRuns: s.maxRuns,

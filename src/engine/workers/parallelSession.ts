@@ -223,6 +223,12 @@ export class ParallelSession {
         this.scheduleRelay();
         return;
       }
+      case 'reduced':
+        // On disk for the next run; peers keep their own entries, so nothing is relayed.
+        this.corpus.add(asBuffer(msg.input));
+        c?.onStats(slot.index, msg.stats);
+        if (c !== undefined) events.status('REDUCE', c.stats(), this.triage.uniqueCount);
+        return;
       case 'peerKept':
         c?.onPeerKept(slot.index, msg.stats);
         return;

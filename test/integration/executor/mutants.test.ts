@@ -121,6 +121,46 @@ describe('runMutants', () => {
     );
   });
 
+  test('a shorter mutant that holds every owned feature of its parent can replace it', async () => {
+    const exec = await executor();
+    const parent = Buffer.from('Nzzzzzzzzzzzzzzz');
+    const first = await exec.run(parent);
+    assert.ok(first.newCoverage && first.features !== undefined);
+    const owned = [first.features];
+    let reduced;
+    for (let seed = 1; seed < 50 && reduced === undefined; seed++) {
+      const res = await exec.runMutants({
+        ...request('', 100_000, seed),
+        parents: [parent],
+        owned,
+      });
+      reduced = res.findings.find((f) => f.reducedParent !== undefined);
+    }
+    assert.ok(reduced?.input !== undefined, 'some batch ended at a reduction');
+    assert.equal(reduced.kind, 'ok');
+    assert.equal(reduced.reducedParent, 0);
+    assert.equal(reduced.newCoverage, false);
+    assert.ok(reduced.input.length < parent.length, `${reduced.input.length} bytes`);
+    // It holds what the parent held: the same features, as its own run reports them.
+    assert.deepEqual([...(reduced.features ?? [])], [...first.features]);
+    const fresh = await executor();
+    const again = await fresh.run(reduced.input);
+    assert.deepEqual([...(again.features ?? [])], [...first.features]);
+  });
+
+  test('a parent with a feature no mutant can hold, or with no list, is never replaced', async () => {
+    const exec = await executor();
+    const parent = Buffer.from('Nzzzzzzzzzzzzzzz');
+    const first = await exec.run(parent);
+    const features = first.features ?? new Uint32Array(0);
+    // The first feature's counter at a bucket of 128+ hits, which these inputs never reach.
+    const impossible = Uint32Array.from([((features[0] ?? 0) & ~7) | 7]);
+    for (const owned of [[impossible], [new Uint32Array(0)], undefined]) {
+      const res = await exec.runMutants({ ...request('', 20_000, 3), parents: [parent], owned });
+      assert.ok(res.findings.every((f) => f.reducedParent === undefined));
+    }
+  });
+
   test('the same seed makes the same mutants', async () => {
     const ends = [];
     for (let i = 0; i < 2; i++) {

@@ -8,7 +8,7 @@ import { EntryQueue, parseStages, STAGE_NAMES } from '../../../src/engine/fuzz/s
 const STAGES = [
   { name: 'havoc', floor: 0.2 },
   { name: 'i2s', floor: 0.05 },
-  { name: 'chain', floor: 0 },
+  { name: 'chain', floor: 0.01 },
 ];
 
 /** Runs `rounds` picks where each stage costs 10 ms and finds what `finds` says. */
@@ -37,8 +37,30 @@ test('stages that find nothing fade to their floors, and the time adds up', () =
   assert.ok(Math.abs(sum - 1) < 1e-9);
 });
 
+test('a saturated loop keeps its time in havoc: a few finds a minute still beat none', () => {
+  // Each round is 10 ms: havoc finds one thing every 20 s, the others nothing at all.
+  let round = 0;
+  const share = simulate(new BudgetPolicy(STAGES), 12_000, (n) =>
+    n === 'havoc' && ++round % 2000 === 0 ? 1 : 0,
+  );
+  assert.ok(share('havoc') > 0.9, `havoc got ${share('havoc')}`);
+  assert.ok(share('i2s') >= 0.04 && share('i2s') < 0.07, `i2s got ${share('i2s')}`);
+});
+
+test('when nothing finds anything the rest goes to the first stage', () => {
+  const policy = new BudgetPolicy(STAGES);
+  // A minute in which nothing finds anything: the others are tried at first, then fade.
+  const share = simulate(policy, 6000, () => 0);
+  assert.ok(share('havoc') > 0.8, `havoc got ${share('havoc')}`);
+  const now = policy.shares(['havoc', 'i2s', 'chain']).get('havoc') ?? 0;
+  assert.ok(now > 0.85, `havoc's share is ${now}`);
+  const without = policy.shares(['i2s', 'chain']);
+  assert.ok((without.get('i2s') ?? 0) >= 0.05 && (without.get('chain') ?? 0) >= 0.01);
+  assert.ok(Math.abs((without.get('i2s') ?? 0) + (without.get('chain') ?? 0) - 1) < 1e-9);
+});
+
 test('what a stage found long ago counts less than what another finds now', () => {
-  const policy = new BudgetPolicy(STAGES, { halfLifeMs: 1000, priorFinds: 1, priorMs: 200 });
+  const policy = new BudgetPolicy(STAGES, { halfLifeMs: 1000, priorFinds: 1, priorMs: 200, exploreMs: 1000 });
   simulate(policy, 500, (n) => (n === 'i2s' ? 1 : 0));
   const later = simulate(policy, 2000, (n) => (n === 'chain' ? 1 : 0));
   assert.ok(later('chain') > later('i2s'), `chain ${later('chain')}, i2s ${later('i2s')}`);

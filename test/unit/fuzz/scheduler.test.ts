@@ -117,3 +117,30 @@ test('an entry added between full recomputations weighs like the heaviest until 
   draws(s, 5000, 3);
   assert.ok(late.base < s.all()[5]!.base, 'recomputed: its edges are shared, e5 holds its own');
 });
+
+test('an entry owns the features no other entry holds, bucket and all', () => {
+  const s = new Scheduler();
+  const a = s.add(Buffer.from('aaaa'), { features: f(8, 16, 25), execUs: 10 });
+  const b = s.add(Buffer.from('bbbb'), { features: f(8, 16, 24), execUs: 10 });
+  assert.deepEqual([...s.owned(a)], [25], 'edge 3 at another bucket is a feature of its own');
+  assert.deepEqual([...s.owned(b)], [24]);
+  const c = s.add(Buffer.from('cc'), { features: f(24), execUs: 10 });
+  assert.deepEqual([...s.owned(b)], [], 'a newcomer holding it takes the ownership away');
+  assert.deepEqual([...s.owned(c)], []);
+  assert.deepEqual([...s.owned(s.add(Buffer.from('unprofiled')))], []);
+});
+
+test('a replaced entry keeps its place with the shorter input, new profile and fresh meta', () => {
+  const s = new Scheduler();
+  const a = s.add(Buffer.from('aaaaaaaa'), { features: f(8, 16, 32), execUs: 50 });
+  const b = s.add(Buffer.from('bbbb'), { features: f(8), execUs: 10 });
+  a.meta = { fixes: [], made: { origin: Buffer.from('aaaa'), wrote: undefined } };
+  s.replace(a, Buffer.from('aa'), { features: f(8, 16, 32, 40), execUs: 20 });
+  assert.equal(s.size, 2);
+  assert.equal(s.all()[0], a);
+  assert.equal(a.input.toString(), 'aa');
+  assert.equal(a.profile?.execUs, 20);
+  assert.equal(a.meta.made, undefined, 'what a stage knew of the old bytes is gone');
+  assert.deepEqual([...s.owned(a)], [16, 32, 40]);
+  assert.deepEqual([...s.owned(b)], []);
+});

@@ -32,7 +32,7 @@ const CHAIN_BUDGET = 160;
  */
 export class ChainStage implements Stage {
   readonly name = 'chain';
-  readonly floor = 0;
+  readonly floor = 0.01;
   private readonly queue = new EntryQueue();
 
   offer(entry: CorpusEntry): void {

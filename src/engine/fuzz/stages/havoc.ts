@@ -42,8 +42,8 @@ export class HavocStage implements Stage {
     );
     let out;
     if (ctx.runMutants !== undefined) {
-      const parents = [entry.input];
-      for (let i = 1; i < BATCH_PARENTS; i++) parents.push(ctx.pick().input);
+      const parents = [entry];
+      for (let i = 1; i < BATCH_PARENTS; i++) parents.push(ctx.pick());
       out = await ctx.runMutants(parents, n);
     } else {
       const batch: Buffer[] = [];
