@@ -60,7 +60,12 @@ test('when nothing finds anything the rest goes to the first stage', () => {
 });
 
 test('what a stage found long ago counts less than what another finds now', () => {
-  const policy = new BudgetPolicy(STAGES, { halfLifeMs: 1000, priorFinds: 1, priorMs: 200, exploreMs: 1000 });
+  const policy = new BudgetPolicy(STAGES, {
+    halfLifeMs: 1000,
+    priorFinds: 1,
+    priorMs: 200,
+    exploreMs: 1000,
+  });
   simulate(policy, 500, (n) => (n === 'i2s' ? 1 : 0));
   const later = simulate(policy, 2000, (n) => (n === 'chain' ? 1 : 0));
   assert.ok(later('chain') > later('i2s'), `chain ${later('chain')}, i2s ${later('i2s')}`);
