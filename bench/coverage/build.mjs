@@ -3,9 +3,10 @@
 import { mkdirSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { fuzzwbCc, fuzzwbCxx, run } from '../lib/buildTools.mjs';
+import { fuzzwbCc, fuzzwbCxx, make, run } from '../lib/buildTools.mjs';
 import { root } from '../lib/engineBundle.mjs';
 import { buildLibpng, libpngHarness, linkHarness } from '../lib/libpng.mjs';
+import { REAL_TARGET_NAMES, buildRealTarget } from '../lib/realTargets.mjs';
 
 const here = dirname(fileURLToPath(import.meta.url));
 export const outDir = join(root, 'out', 'bench', 'coverage');
@@ -23,8 +24,28 @@ function variant(name, { cc, cxx, cflags, linkFlags, env = {}, extraSources = []
 /** The driver object for the coverage build: plain, so only libpng and the harness count. */
 function replayObject() {
   const obj = join(outDir, 'replay_driver.o');
-  run('clang-19', ['-O1', '-c', join(here, 'replay_driver.c'), '-o', obj]);
-  return obj;
+  const src = join(here, 'replay_driver.c');
+  return make(obj, [src], () => run('clang-19', ['-O1', '-c', src, '-o', obj]));
+}
+
+/** The targets the bench measures: libpng (from Debian's source), and the real libraries. */
+export const COVERAGE_TARGETS = ['libpng', ...REAL_TARGET_NAMES];
+
+/**
+ * A real library's builds under the names the coverage bench's fuzzers use (shared with the
+ * find bench, which builds the same flavors in the same place).
+ */
+export function buildReal(name, log) {
+  mkdirSync(outDir, { recursive: true });
+  log(`building ${name} for every fuzzer and for coverage`);
+  const b = buildRealTarget(name, join(root, 'out', 'bench', 'find'), replayObject());
+  return {
+    ours: b.ours,
+    libfuzzer: b.libfuzzer,
+    aflpp: b.aflPersistent,
+    'aflpp-cmplog': b.aflPersistentCmplog,
+    cov: b.cov,
+  };
 }
 
 /**

@@ -26,12 +26,12 @@ function replayBatch(binary, files, profDir) {
 }
 
 /**
- * Runs every file once in the coverage build and returns llvm-cov's totals for libpng's own
- * sources (the harness and the driver are left out): {lines, branches, functions}, each
+ * Runs every file once in the coverage build and returns llvm-cov's totals for the library's own
+ * sources (files matching `ignore`, the harness and the driver, are left out): {lines, branches, functions}, each
  * {covered, count}. A batch that dies (the coverage build has no sanitizer, but a bug can still
  * crash it) is replayed one file per process, so the others in it still count.
  */
-export function measureCoverage({ binary, files, workDir }) {
+export function measureCoverage({ binary, files, workDir, ignore }) {
   const profDir = join(workDir, 'profraw');
   rmSync(workDir, { recursive: true, force: true });
   mkdirSync(profDir, { recursive: true });
@@ -48,7 +48,7 @@ export function measureCoverage({ binary, files, workDir }) {
     'export',
     '-summary-only',
     `-instr-profile=${profdata}`,
-    '-ignore-filename-regex=(oss-fuzz|replay_driver)',
+    `-ignore-filename-regex=${ignore}`,
     binary,
   ]);
   const totals = JSON.parse(json).data[0].totals;

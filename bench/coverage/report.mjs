@@ -14,11 +14,11 @@ export function ratios(results) {
 }
 
 /** One JSON object per fuzzer, then one with the ratios. */
-export function formatJson(results, { time, seeds }) {
+export function formatJson(results, { time, seeds, target }) {
   const lines = results.map((r) =>
     JSON.stringify({
       bench: 'coverage',
-      target: 'libpng_read_fuzzer',
+      target: target === 'libpng' ? 'libpng_read_fuzzer' : target,
       fuzzer: r.fuzzer,
       time,
       seeds,
@@ -40,7 +40,7 @@ export function formatJson(results, { time, seeds }) {
 }
 
 /** A plain-text table: what the coverage build reached replaying each fuzzer's corpus. */
-export function formatTable(results, { time, seeds }) {
+export function formatTable(results, { time, seeds, target }) {
   const header = ['fuzzer', 'ran s', 'inputs', 'lines', 'lines %', 'branches', 'branches %'];
   const rows = results.map((r) => [
     r.fuzzer,
@@ -59,10 +59,14 @@ export function formatTable(results, { time, seeds }) {
       .trimEnd();
   const rule = widths.map((w) => '-'.repeat(w)).join('  ');
   const q = ratios(results);
+  const what =
+    target === 'libpng'
+      ? 'libpng 1.6 (contrib/oss-fuzz/libpng_read_fuzzer)'
+      : `${target} (fuzzer-test-suite harness, ../shared/real-targets)`;
   const title =
-    `coverage benchmark: libpng 1.6 (contrib/oss-fuzz/libpng_read_fuzzer), ${time} s per ` +
-    `fuzzer from ${seeds === 'byte' ? 'a one-byte seed' : "libpng's PNG files"}; every corpus ` +
-    'replayed on one clang source-coverage build (libpng sources only)';
+    `coverage benchmark: ${what}, ${time} s per fuzzer from ` +
+    `${seeds === 'byte' ? 'a one-byte seed' : "libpng's PNG files"}; every corpus replayed on ` +
+    'one clang source-coverage build (the library sources only)';
   return [
     title,
     '',

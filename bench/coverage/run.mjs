@@ -5,13 +5,14 @@ import { parseArgs } from 'node:util';
 import { seedDir } from '../lib/aflpp.mjs';
 import { checkTools } from '../lib/buildTools.mjs';
 import { libpngSource } from '../lib/libpng.mjs';
-import { buildAll, outDir } from './build.mjs';
+import { buildAll, buildReal, COVERAGE_TARGETS, outDir } from './build.mjs';
 import { FUZZERS } from './fuzzers.mjs';
 import { listInputs, measureCoverage } from './replay.mjs';
 import { formatJson, formatTable } from './report.mjs';
 import { positiveInt } from '../lib/process.mjs';
 
-const USAGE = `usage: node scripts/bench.mjs coverage [--time S] [--seed N] [--seeds byte|png] [--json]
+const USAGE = `usage: node scripts/bench.mjs coverage [--target T] [--time S] [--seed N] [--seeds byte|png] [--json]
+  --target T      libpng (default), lcms or libarchive (../shared/real-targets)
   --time S        fuzzing time per fuzzer in seconds (default 300)
   --seed N        the fuzzers' random seed (default 1)
   --seeds KIND    starting corpus: byte (one one-byte file, default) or png (the PNG files of
@@ -25,6 +26,7 @@ function parseOptions(argv) {
       time: { type: 'string', default: '300' },
       seed: { type: 'string', default: '1' },
       seeds: { type: 'string', default: 'byte' },
+      target: { type: 'string', default: 'libpng' },
       json: { type: 'boolean', default: false },
       help: { type: 'boolean', default: false },
     },
@@ -32,10 +34,17 @@ function parseOptions(argv) {
   if (values.seeds !== 'byte' && values.seeds !== 'png') {
     throw new Error(`--seeds must be byte or png: ${values.seeds}`);
   }
+  if (!COVERAGE_TARGETS.includes(values.target)) {
+    throw new Error(`--target must be one of ${COVERAGE_TARGETS.join(', ')}: ${values.target}`);
+  }
+  if (values.seeds === 'png' && values.target !== 'libpng') {
+    throw new Error('--seeds png is for --target libpng');
+  }
   return {
     time: positiveInt('time', values.time),
     seed: positiveInt('seed', values.seed),
     seeds: values.seeds,
+    target: values.target,
     json: values.json,
     help: values.help,
   };
@@ -77,11 +86,16 @@ export async function main(argv) {
     ['llvm-profdata-19', 'llvm-19'],
     ['llvm-cov-19', 'llvm-19'],
   ]);
-  const binaries = buildAll(['cov', ...FUZZERS.flatMap((f) => f.builds)], log);
+  const real = opts.target !== 'libpng';
+  const binaries = real
+    ? buildReal(opts.target, log)
+    : buildAll(['cov', ...FUZZERS.flatMap((f) => f.builds)], log);
   const seeds = startingCorpus(opts.seeds);
+  // Only the library's own sources count: not the harness, not the replay driver.
+  const ignore = real ? '(_fuzzer\\.cc?$|replay_driver)' : '(oss-fuzz|replay_driver)';
   const results = [];
   for (const fuzzer of FUZZERS) {
-    const workDir = join(outDir, 'runs', fuzzer.name);
+    const workDir = join(outDir, 'runs', opts.target, fuzzer.name);
     log(`fuzzing with ${fuzzer.name} for ${opts.time} s`);
     const res = await fuzzer.run({
       binaries,
@@ -92,7 +106,8 @@ export async function main(argv) {
     });
     const files = listInputs(res.corpora);
     log(`${fuzzer.name}: ${files.length} inputs after ${res.ran.toFixed(0)} s; replaying them`);
-    const cov = measureCoverage({ binary: binaries.cov, files, workDir: join(workDir, 'replay') });
+    const replayDir = join(workDir, 'replay');
+    const cov = measureCoverage({ binary: binaries.cov, files, workDir: replayDir, ignore });
     results.push({ fuzzer: fuzzer.name, ran: res.ran, status: res.status, ...cov });
   }
   const out = opts.json ? formatJson(results, opts) : formatTable(results, opts);

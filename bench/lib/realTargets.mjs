@@ -59,8 +59,12 @@ export const REAL_TARGET_NAMES = Object.keys(REAL_TARGETS);
 /** Everyone gets the same optimization and debug info, as the toy targets do. */
 const OPT = ['-O1', '-g'];
 
-/** One build of the library and its harness: compilers, flags for both, and the link's extras. */
-function flavors() {
+/**
+ * One build of the library and its harness: compilers, flags for both, and the link's extras.
+ * With `replayObject`, also `cov`: clang's source coverage, linked with the coverage bench's
+ * replay driver in place of a fuzzer.
+ */
+function flavors(replayObject) {
   const clang = { CC: 'clang-19', CXX: 'clang++-19' };
   const afl = { CC: 'afl-clang-fast', CXX: 'afl-clang-fast++', AFL_QUIET: '1' };
   const libfuzzerFlags = [...OPT, '-fsanitize=address,fuzzer-no-link'];
@@ -81,6 +85,15 @@ function flavors() {
       cflags: OPT,
       link: ['-fsanitize=fuzzer'],
     },
+    ...(replayObject !== undefined
+      ? {
+          cov: {
+            env: clang,
+            cflags: [...OPT, '-fprofile-instr-generate', '-fcoverage-mapping'],
+            link: [replayObject],
+          },
+        }
+      : {}),
   };
 }
 
@@ -91,6 +104,7 @@ function buildFlavor(name, spec, flavor, outDir) {
   const out = join(outDir, flavor);
   const self = fileURLToPath(import.meta.url);
   const inputs = [tarball, harness, self, ...(flavor === 'ours' ? [runtimeArchive] : [])];
+  if (flavor === 'cov') inputs.push(...spec.link);
   return make(out, inputs, () => {
     const src = join(outDir, `src-${flavor}`);
     rmSync(src, { recursive: true, force: true });
@@ -111,16 +125,17 @@ function buildFlavor(name, spec, flavor, outDir) {
 
 /**
  * Builds real target `name` for every persistent contender (the fork-mode AFL++ driver is for
- * the toys only) and returns the binaries in the find bench's shape.
+ * the toys only) and returns the binaries in the find bench's shape; with `replayObject` (the
+ * coverage bench's), a `cov` build too.
  */
-export function buildRealTarget(name, outRoot) {
+export function buildRealTarget(name, outRoot, replayObject) {
   if (!existsSync(join(sharedTargets, `${REAL_TARGETS[name].dir}.tar.gz`))) {
     throw new Error(`${name}: ${sharedTargets} has no ${REAL_TARGETS[name].dir}.tar.gz`);
   }
   const outDir = join(outRoot, name);
   mkdirSync(outDir, { recursive: true });
   const binaries = {};
-  for (const [flavor, spec] of Object.entries(flavors())) {
+  for (const [flavor, spec] of Object.entries(flavors(replayObject))) {
     process.stderr.write(`bench: building ${name} for ${flavor}\n`);
     binaries[flavor] = buildFlavor(name, spec, flavor, outDir);
   }
