@@ -123,3 +123,26 @@ export const CONTENDERS = [
     run: (o) => afl(o.binaries.aflFork, o.binaries.aflForkCmplog, o),
   },
 ];
+
+/**
+ * The stages -stages= can drop (havoc always runs), as `fuzzwb fuzz -help` lists them: each
+ * ablation contender is ours with one of them off, and one with havoc alone.
+ */
+const STAGES = ['i2s', 'colorize', 'chain', 'fixups', 'records', 'probe'];
+
+/** --ablate's contenders: ours as it is, then each stage off in turn, then havoc alone. */
+export const ABLATIONS = [
+  CONTENDERS[0],
+  ...STAGES.map((stage) => ({
+    name: `ours-no-${stage}`,
+    group: 'ablation',
+    ours: true,
+    run: (o) => ours([`-stages=-${stage}`], o),
+  })),
+  {
+    name: 'ours-havoc-only',
+    group: 'ablation',
+    ours: true,
+    run: (o) => ours(['-stages=havoc'], o),
+  },
+];

@@ -5,15 +5,16 @@ import { checkTools } from '../lib/buildTools.mjs';
 import { root } from '../lib/engineBundle.mjs';
 import { seedDir } from '../lib/aflpp.mjs';
 import { REAL_TARGETS, TARGETS, buildTarget } from './build.mjs';
-import { CONTENDERS } from './contenders.mjs';
+import { ABLATIONS, CONTENDERS } from './contenders.mjs';
 import { formatJson, formatTable, summarize } from './report.mjs';
 import { pickNamed, positiveInt } from '../lib/process.mjs';
 
-const USAGE = `usage: node scripts/bench.mjs find [--seeds N] [--timeout S] [--targets a,b] [--json]
+const USAGE = `usage: node scripts/bench.mjs find [--seeds N] [--timeout S] [--targets a,b] [--ablate] [--json]
   --seeds N      runs per contender and target, with seeds 1..N (default 5)
   --timeout S    per-run limit in seconds; a miss counts as S (default 120)
   --targets      these targets (default the toys): ${[...TARGETS, ...REAL_TARGETS].join(', ')}
   --contenders   only these fuzzers: ${CONTENDERS.map((c) => c.name).join(', ')}
+  --ablate       ours with each loop stage off in turn, and havoc alone, instead of the peers
   --json         one JSON object a line instead of the table`;
 
 function parseOptions(argv) {
@@ -24,6 +25,7 @@ function parseOptions(argv) {
       timeout: { type: 'string', default: '120' },
       targets: { type: 'string' },
       contenders: { type: 'string' },
+      ablate: { type: 'boolean', default: false },
       json: { type: 'boolean', default: false },
       help: { type: 'boolean', default: false },
     },
@@ -35,7 +37,7 @@ function parseOptions(argv) {
     if (unknown.length > 0) throw new Error(`unknown target ${unknown.join(', ')}`);
   }
   return {
-    contenders: pickNamed(CONTENDERS, values.contenders, 'contender'),
+    contenders: pickNamed(values.ablate ? ABLATIONS : CONTENDERS, values.contenders, 'contender'),
     seeds: positiveInt('seeds', values.seeds),
     timeout: positiveInt('timeout', values.timeout),
     targets,
