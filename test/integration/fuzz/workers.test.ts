@@ -87,7 +87,9 @@ test(
     // A shorter input that took an entry's place (REDUCE) is written too, as libFuzzer does.
     const news = run.stderr.match(/^#\d+\s+NEW /gm) ?? [];
     const reduced = run.stderr.match(/^#\d+\s+REDUCE /gm) ?? [];
-    assert.equal(files.length, news.length + reduced.length, 'every NEW or REDUCE line is a file');
+    // Two workers may reduce to the same bytes, which is one file: at most one file a line.
+    assert.ok(files.length >= news.length, 'every NEW line is a file');
+    assert.ok(files.length <= news.length + reduced.length, 'no file without a NEW or REDUCE');
     assert.equal(stat(run.stderr, 'new_units_added'), news.length);
   },
 );
