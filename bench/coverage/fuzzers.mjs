@@ -3,7 +3,7 @@ import { cpSync, mkdirSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { runAflFuzz } from '../lib/aflpp.mjs';
 import { fuzzwbCli } from '../lib/buildTools.mjs';
-import { runTimed } from '../lib/process.mjs';
+import { NO_LEAKS_FLAG, runTimed } from '../lib/process.mjs';
 
 /** A fuzzer that has not stopped this long after its time limit is killed. */
 const GRACE_MS = 30_000;
@@ -22,16 +22,17 @@ function prepare(workDir, seedDir) {
   return { corpus, artifacts, logPath: join(workDir, 'fuzz.log') };
 }
 
-/**
- * Leaks are off for libFuzzer and ours (AFL++ never looks): libFuzzer ends at its first finding,
- * and a library that leaks early (libarchive's grzip bidder) would end its run in seconds.
- */
-const NO_LEAKS = '-detect_leaks=0';
-
 /** Ours: the CLI's default (hybrid) mode; -keep_going so a crash does not end the session. */
 async function ours({ binaries, seedDir, workDir, seconds, seed }) {
   const { corpus, artifacts, logPath } = prepare(workDir, seedDir);
-  const args = [fuzzwbCli, 'fuzz', binaries.ours, corpus, `-max_total_time=${seconds}`, NO_LEAKS];
+  const args = [
+    fuzzwbCli,
+    'fuzz',
+    binaries.ours,
+    corpus,
+    `-max_total_time=${seconds}`,
+    NO_LEAKS_FLAG,
+  ];
   args.push(`-seed=${seed}`, `-artifact_prefix=${artifacts}/`, '-keep_going=1');
   const res = await runFor(process.execPath, args, { logPath, seconds });
   return { ...res, corpora: [corpus], logPath };
@@ -40,7 +41,7 @@ async function ours({ binaries, seedDir, workDir, seconds, seed }) {
 /** libFuzzer in its default in-process mode; it stops at a crash, which `ran` then shows. */
 async function libfuzzer({ binaries, seedDir, workDir, seconds, seed }) {
   const { corpus, artifacts, logPath } = prepare(workDir, seedDir);
-  const args = [corpus, `-max_total_time=${seconds}`, `-seed=${seed}`, NO_LEAKS];
+  const args = [corpus, `-max_total_time=${seconds}`, `-seed=${seed}`, NO_LEAKS_FLAG];
   args.push(`-artifact_prefix=${artifacts}/`);
   const res = await runFor(binaries.libfuzzer, args, { logPath, seconds });
   return { ...res, corpora: [corpus], logPath };

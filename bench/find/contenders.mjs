@@ -3,7 +3,7 @@ import { cpSync, existsSync, mkdirSync, readFileSync, readdirSync, rmSync } from
 import { join } from 'node:path';
 import { aflFiles, runAflFuzz } from '../lib/aflpp.mjs';
 import { fuzzwbCli } from '../lib/buildTools.mjs';
-import { runTimed } from '../lib/process.mjs';
+import { NO_LEAKS_FLAG, noLeaksEnv, runTimed } from '../lib/process.mjs';
 
 /** Past the fuzzer's own time limit, a run gets this long to stop before it is killed. */
 const GRACE_MS = 20_000;
@@ -53,16 +53,9 @@ function prepare(workDir) {
   return artifacts;
 }
 
-/**
- * Leaks are off for both libFuzzer and ours (AFL++ never looks): the bench times the known memory
- * bugs, and a real library's first leak (libarchive's grzip bidder leaks in its first second)
- * would end a run long before them.
- */
-const NO_LEAKS = '-detect_leaks=0';
-
 async function ours(extraFlags, { binaries, seedDir, workDir, seconds, seed }) {
   const artifacts = prepare(workDir);
-  const args = [fuzzwbCli, 'fuzz', binaries.ours, freshCorpus(seedDir, workDir), NO_LEAKS];
+  const args = [fuzzwbCli, 'fuzz', binaries.ours, freshCorpus(seedDir, workDir), NO_LEAKS_FLAG];
   args.push(`-seed=${seed}`, `-max_total_time=${seconds}`, `-artifact_prefix=${artifacts}/`);
   args.push(...extraFlags);
   const logPath = join(workDir, 'fuzz.log');
@@ -75,12 +68,9 @@ async function ours(extraFlags, { binaries, seedDir, workDir, seconds, seed }) {
 async function libfuzzer({ binaries, seedDir, workDir, seconds, seed }) {
   const artifacts = prepare(workDir);
   const args = [freshCorpus(seedDir, workDir), `-seed=${seed}`, `-max_total_time=${seconds}`];
-  args.push(`-artifact_prefix=${artifacts}/`, NO_LEAKS);
+  args.push(`-artifact_prefix=${artifacts}/`, NO_LEAKS_FLAG);
   const logPath = join(workDir, 'fuzz.log');
-  // -detect_leaks=0 stops libFuzzer's own checks only: LSan's check at exit would still write
-  // the empty input as a crash- file when the library leaked on the way.
-  const asan = [process.env.ASAN_OPTIONS, 'detect_leaks=0'].filter(Boolean).join(':');
-  const env = { ...process.env, ASAN_OPTIONS: asan };
+  const env = noLeaksEnv();
   const res = await timed(binaries.libfuzzer, args, { logPath, limitSeconds: seconds, env });
   return { found: hasCrashFile(artifacts), seconds: res.seconds, logPath, ...statusOf(logPath) };
 }

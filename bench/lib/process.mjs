@@ -54,3 +54,15 @@ export function runTimed(cmd, args, { logPath, limitSeconds, graceMs, env = proc
     });
   });
 }
+
+/**
+ * Leaks off, for libFuzzer and ours alike (AFL++ never looks): the benches time and measure the
+ * memory bugs and coverage, and a real library that leaks early (libarchive's grzip bidder, in
+ * its first second) would end every run. The flag stops libFuzzer's and ours' checks per input;
+ * the environment stops LSan's check at exit, which would write the empty input as a crash.
+ */
+export const NO_LEAKS_FLAG = '-detect_leaks=0';
+
+export function noLeaksEnv(env = process.env) {
+  return { ...env, ASAN_OPTIONS: [env.ASAN_OPTIONS, 'detect_leaks=0'].filter(Boolean).join(':') };
+}

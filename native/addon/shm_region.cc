@@ -157,11 +157,11 @@ size_t ShmRegion::setMutants(const MutateRequest &req) {
     tokens++;
   }
   // The owned lists come last: a batch whose lists do not all fit still runs, with fewer.
+  static const std::vector<uint32_t> kNone;
   uint32_t owned = 0;
   const bool allTokens = tokens == req.tokens.size();
   for (uint32_t i = 0; allTokens && i < sentParents_.size(); i++) {
     const uint32_t at_request = sentParents_[i];
-    static const std::vector<uint32_t> kNone;
     const auto &list = at_request < req.owned.size() ? req.owned[at_request] : kNone;
     const size_t bytes = 4 + 4 * list.size();
     if (at + bytes > FWB_MUTATE_ARENA)

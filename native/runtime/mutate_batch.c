@@ -13,8 +13,8 @@
 
 static struct fwb_mutate_in in;
 static const struct fwb_bytes none = {0, 0};
-/* Per parent of in.parent: the features it alone holds in the corpus (see fwb_mutate.owned),
- * and its place among the arena's parents, which is what fwb_mutate.reduced names. */
+/* Per parent of the arena: the features it alone holds in the corpus (see fwb_mutate.owned);
+ * per parent of in.parent: its place in the arena, which fwb_mutate.reduced names. */
 static struct fwb_bytes owned[FWB_MUTATE_MAX_PARENTS];
 static uint32_t arena_index[FWB_MUTATE_MAX_PARENTS];
 static uint8_t *scratch;
@@ -34,8 +34,6 @@ FWB_NO_SANITIZE static void read_arena(const struct fwb_mutate *req, const uint8
   int replay = (req->flags & FWB_MUTATE_REPLAY) != 0;
   uint32_t at = 0;
   in.parents = in.tokens = 0;
-  /* Where each parent of the arena went in in.parent (UINT32_MAX: left out). */
-  static uint32_t kept[FWB_MUTATE_MAX_PARENTS];
   uint32_t want = req->parents + req->tokens;
   uint32_t i = 0;
   for (; i < want && at + 4 <= end; i++) {
@@ -48,12 +46,9 @@ FWB_NO_SANITIZE static void read_arena(const struct fwb_mutate *req, const uint8
     at += len;
     if (i < req->parents) {
       if (i < FWB_MUTATE_MAX_PARENTS)
-        kept[i] = UINT32_MAX;
+        owned[i] = none;
       /* A replayed batch keeps every index (the engine sends none too long). */
       if (in.parents < FWB_MUTATE_MAX_PARENTS && (len <= req->max_len || replay)) {
-        if (i < FWB_MUTATE_MAX_PARENTS)
-          kept[i] = in.parents;
-        owned[in.parents] = none;
         arena_index[in.parents] = i;
         in.parent[in.parents++] = b;
       }
@@ -71,8 +66,7 @@ FWB_NO_SANITIZE static void read_arena(const struct fwb_mutate *req, const uint8
     at += 4;
     if (n > (end - at) / 4)
       break;
-    if (kept[k] != UINT32_MAX)
-      owned[kept[k]] = (struct fwb_bytes){arena + at, n};
+    owned[k] = (struct fwb_bytes){arena + at, n};
     at += 4 * n;
   }
 }
@@ -244,7 +238,8 @@ FWB_NO_SANITIZE uint32_t fwb_mutate_batch(struct fwb_shm *shm, uint32_t budget, 
     /* libFuzzer's -reduce_inputs: a shorter mutant that holds all its parent alone held can
      * take the parent's place, and the corpus gets cheaper to run with nothing lost. */
     if (from < in.parents && m.len < in.parent[from].len &&
-        holds_all(counters, shm->counters_capacity, &owned[from])) {
+        arena_index[from] < FWB_MUTATE_MAX_PARENTS &&
+        holds_all(counters, shm->counters_capacity, &owned[arena_index[from]])) {
       req->reduced = arena_index[from] + 1;
       break;
     }

@@ -61,9 +61,9 @@ export interface StageReport {
  * nothing near the rate of a saturated loop's havoc (a few finds a minute on a real library), and
  * so split the time evenly among stages that all find nothing, each run of them dearer than a
  * havoc batch. Only the first stage's prior stays (havoc: libFuzzer's whole loop, the cheapest
- * executions), so when nothing finds anything lately, the rest goes there. The next stage to run is the one furthest
- * below its share of the recent time, among those that have work, so the time always adds up.
- * Pure: the loop measures and charges.
+ * executions), so when nothing finds anything lately, the rest goes there. The next stage to run
+ * is the one furthest below its share of the recent time, among those that have work, so the
+ * time always adds up. Pure: the loop measures and charges.
  */
 export class BudgetPolicy {
   private readonly accounts = new Map<string, Account>();
@@ -117,8 +117,7 @@ export class BudgetPolicy {
 
   /**
    * The share of the time each stage should get now, among `available` (sums to 1). The rest
-   * after the floors goes by rate; with no finds anywhere, to the fallback (the first stage), or
-   * evenly when it has no work.
+   * after the floors goes by rate (evenly if every rate is 0, which only priorFinds 0 allows).
    */
   shares(available: readonly string[]): Map<string, number> {
     const rates = new Map<string, number>();
@@ -136,15 +135,10 @@ export class BudgetPolicy {
       floors += a.floor;
     }
     const free = Math.max(0, 1 - floors);
-    const fallback = this.fallback !== undefined && rates.has(this.fallback);
     const out = new Map<string, number>();
     for (const [name, rate] of rates) {
       const floor = this.accounts.get(name)?.floor ?? 0;
-      let extra: number;
-      if (sum > 0) extra = (free * rate) / sum;
-      else if (fallback) extra = name === this.fallback ? free : 0;
-      else extra = free / rates.size;
-      out.set(name, floor + extra);
+      out.set(name, floor + (sum > 0 ? (free * rate) / sum : free / rates.size));
     }
     return out;
   }
