@@ -6,10 +6,12 @@ cd "$(dirname "${BASH_SOURCE[0]}")/.."
 # clang-19 and its runtime build and instrument targets; afl++ is the benchmarks' peer, and
 # its afl-clang-fast is clang-14, whose ASan runtime is libclang-rt-14-dev; g++, make, python3,
 # cmake and meson build the addon, the examples and the build-system tests; dpkg-dev unpacks
-# the Debian source packages the coverage ground-truth test builds.
+# the Debian source packages the coverage ground-truth test builds; the -dev libraries are what
+# the real-target benches' libarchive build links (zlib, bzip2, xz, libxml2, OpenSSL).
 readonly DEBIAN_PACKAGES=(
   clang-19 llvm-19 lld-19 libclang-rt-19-dev clang-format-19 afl++ libclang-rt-14-dev
   g++ make python3 cmake meson dpkg-dev
+  zlib1g-dev libbz2-dev liblzma-dev libxml2-dev libssl-dev
 )
 
 fail() {
