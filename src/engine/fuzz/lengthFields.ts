@@ -25,27 +25,34 @@ function read(input: Buffer, f: LengthField): number {
 
 /**
  * Fields that end at or before `before` and may be the lengths of records that hold `place`:
- * each starts after the end of the last one taken, and a 2-byte reading is preferred.
+ * each starts after the end of the last one taken, and a 2-byte reading is preferred. This runs
+ * for every small operand's site in every input-to-state pass, so it reads the bytes directly and
+ * allocates only the fields it keeps.
  */
 export function enclosingFields(input: Buffer, place: number, before: number): LengthField[] {
   const out: LengthField[] = [];
-  let free = 0;
-  for (let q = 0; q < before; q++) {
-    if (q < free) continue;
-    const ways: LengthField[] = [
-      { at: q, width: 2, le: true },
-      { at: q, width: 2, le: false },
-      { at: q, width: 1, le: true },
-    ];
-    for (const f of ways) {
-      const end = f.at + f.width;
-      if (end > before) continue;
-      const spans = end + read(input, f);
-      if (spans < place || spans > input.length) continue;
-      out.push(f);
-      free = end;
-      break;
+  const len = input.length;
+  const last = Math.min(before, len);
+  for (let q = 0; q < last; q++) {
+    const lo = input[q] ?? 0;
+    if (q + 2 <= last) {
+      const hi = input[q + 1] ?? 0;
+      // A field's reach is its end plus its value: it must hold place and stay in the input.
+      const le = q + 2 + (lo | (hi << 8));
+      if (le >= place && le <= len) {
+        out.push({ at: q, width: 2, le: true });
+        q += 1;
+        continue;
+      }
+      const be = q + 2 + ((lo << 8) | hi);
+      if (be >= place && be <= len) {
+        out.push({ at: q, width: 2, le: false });
+        q += 1;
+        continue;
+      }
     }
+    const one = q + 1 + lo;
+    if (one >= place && one <= len) out.push({ at: q, width: 1, le: true });
   }
   return out;
 }
