@@ -3,13 +3,13 @@ import { cpSync, mkdirSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { runAflFuzz } from '../lib/aflpp.mjs';
 import { fuzzwbCli } from '../lib/buildTools.mjs';
-import { NO_LEAKS_FLAG, runTimed } from '../lib/process.mjs';
+import { NO_LEAKS_FLAG, noLeaksEnv, runTimed } from '../lib/process.mjs';
 
 /** A fuzzer that has not stopped this long after its time limit is killed. */
 const GRACE_MS = 30_000;
 
-async function runFor(cmd, args, { logPath, seconds }) {
-  const res = await runTimed(cmd, args, { logPath, limitSeconds: seconds, graceMs: GRACE_MS });
+async function runFor(cmd, args, { logPath, seconds, env }) {
+  const res = await runTimed(cmd, args, { logPath, limitSeconds: seconds, graceMs: GRACE_MS, env });
   return { status: res.status, ran: res.seconds };
 }
 
@@ -43,7 +43,7 @@ async function libfuzzer({ binaries, seedDir, workDir, seconds, seed }) {
   const { corpus, artifacts, logPath } = prepare(workDir, seedDir);
   const args = [corpus, `-max_total_time=${seconds}`, `-seed=${seed}`, NO_LEAKS_FLAG];
   args.push(`-artifact_prefix=${artifacts}/`);
-  const res = await runFor(binaries.libfuzzer, args, { logPath, seconds });
+  const res = await runFor(binaries.libfuzzer, args, { logPath, seconds, env: noLeaksEnv() });
   return { ...res, corpora: [corpus], logPath };
 }
 

@@ -69,13 +69,14 @@ export class BudgetPolicy {
   private readonly accounts = new Map<string, Account>();
   private clock = 0;
 
-  private readonly fallback: string | undefined;
+  /** The first stage (havoc): its prior never fades, so it gets the time nobody else earns. */
+  private readonly lasting: string | undefined;
 
   constructor(
     stages: readonly StageShare[],
     private readonly opts: BudgetOptions = DEFAULT_BUDGET,
   ) {
-    this.fallback = stages[0]?.name;
+    this.lasting = stages[0]?.name;
     const floors = stages.reduce((sum, s) => sum + s.floor, 0);
     if (floors > 1) throw new Error(`stage floors add up to ${floors}, more than the whole time`);
     for (const s of stages) {
@@ -127,7 +128,7 @@ export class BudgetPolicy {
       const a = this.accounts.get(name);
       if (a === undefined) continue;
       // The first stage's prior stays: it is the default when no other finds anything.
-      const fade = name === this.fallback ? 1 : Math.pow(0.5, a.totalMs / this.opts.exploreMs);
+      const fade = name === this.lasting ? 1 : Math.pow(0.5, a.totalMs / this.opts.exploreMs);
       const prior = this.opts.priorFinds * fade;
       const rate = (a.finds + prior) / (a.ms + this.opts.priorMs);
       rates.set(name, rate);
