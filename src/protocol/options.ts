@@ -116,7 +116,8 @@ export const FLAGS = [
     'reduce_inputs',
     1,
     'Replace a corpus entry by a shorter mutant that holds every feature only that entry held ' +
-      "(libFuzzer's REDUCE lines); the corpus gets smaller and faster to run.",
+      "(libFuzzer's REDUCE lines); the corpus gets smaller and faster to run. The longer " +
+      'file is removed if this run wrote it (as libFuzzer does); files there before stay.',
   ),
   {
     name: 'stages',

@@ -1,5 +1,7 @@
 // Writes new inputs into the corpus folder; a failed write (full disk) is a warning, not the end.
-import { addToCorpus } from '../fuzz/artifacts';
+import { existsSync, unlinkSync } from 'node:fs';
+import { join } from 'node:path';
+import { addToCorpus, sha1 } from '../fuzz/artifacts';
 
 /** At most one warning per this many ms: a full disk fails every write after the first. */
 const WARN_EVERY_MS = 10_000;
@@ -11,6 +13,8 @@ const WARN_EVERY_MS = 10_000;
 export class CorpusWriter {
   private failed = 0;
   private lastWarning = -Infinity;
+  /** Names of the files this run created: only those may a reduction remove (as libFuzzer). */
+  private readonly created = new Set<string>();
 
   constructor(
     private readonly dir: string | undefined,
@@ -20,8 +24,12 @@ export class CorpusWriter {
   /** Writes `input` (once per content); false when it could not be written. */
   add(input: Buffer): boolean {
     if (this.dir === undefined) return true;
+    const name = sha1(input);
     try {
-      addToCorpus(this.dir, input);
+      if (!existsSync(join(this.dir, name))) {
+        addToCorpus(this.dir, input);
+        this.created.add(name);
+      }
       return true;
     } catch (err) {
       this.failed++;
@@ -35,6 +43,27 @@ export class CorpusWriter {
       }
       return false;
     }
+  }
+
+  /**
+   * A shorter input took `replaced`'s place (REDUCE): `input` is written first, then
+   * `replaced`'s file is removed if this run wrote it, so the folder does not collect every
+   * longer version of an entry. Files that were there before the run (seeds, a user's corpus)
+   * stay, and nothing is removed unless the shorter input is safely on disk.
+   */
+  replace(input: Buffer, replaced: Buffer): boolean {
+    if (!this.add(input) || this.dir === undefined) return false;
+    const name = sha1(replaced);
+    if (name === sha1(input) || !this.created.delete(name)) return true;
+    try {
+      unlinkSync(join(this.dir, name));
+    } catch (err) {
+      // Gone already (a user's clean-up) is fine; any other failure only leaves a spare file.
+      if ((err as NodeJS.ErrnoException).code !== 'ENOENT') {
+        this.warn(`cannot remove a reduced input from the corpus: ${(err as Error).message}`);
+      }
+    }
+    return true;
   }
 
   /** Inputs that could not be written so far. */

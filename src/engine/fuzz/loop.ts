@@ -97,9 +97,9 @@ export interface LoopEvents {
   onSlowUnit?(input: Buffer, execUs: number): void;
   /**
    * A shorter input took an entry's place, holding all the entry alone held (libFuzzer's
-   * REDUCE); the old input stays wherever it was written.
+   * REDUCE); `replaced` is the entry's old input, which the corpus no longer needs.
    */
-  onReduce?(input: Buffer, stats: LoopStats): void;
+  onReduce?(input: Buffer, replaced: Buffer, stats: LoopStats): void;
 }
 
 export type LoopEnd = 'finding' | 'time' | 'runs' | 'stopped';
@@ -348,16 +348,22 @@ export class FuzzLoop {
   }
 
   /** A mutant that holds all `parent` alone held, and is shorter, takes its place. */
-  private reduce(parent: CorpusEntry | undefined, input: Buffer, f: BatchFinding): boolean {
-    if (parent === undefined || f.features === undefined) return false;
-    if (input.length >= parent.input.length || input.length === 0) return false;
+  /** Puts `input` in the parent's place when it is shorter; returns the input it replaced. */
+  private reduce(
+    parent: CorpusEntry | undefined,
+    input: Buffer,
+    f: BatchFinding,
+  ): Buffer | undefined {
+    if (parent === undefined || f.features === undefined) return undefined;
+    if (input.length >= parent.input.length || input.length === 0) return undefined;
+    const replaced = parent.input;
     // The owned features were checked against the parent's profile as the batch began; one
     // batch may only replace one parent, so it still holds them.
     this.corpus.replace(parent, input, {
       features: f.features,
       execUs: Math.max(1, f.execUs ?? f.durationUs),
     });
-    return true;
+    return replaced;
   }
 
   /** Runs the seeds; those a finding cut the batch short before run again in another. */
@@ -432,11 +438,9 @@ export class FuzzLoop {
           added.push(this.keep(input, f, meta?.(input)));
           this.lengths.progress(before + f.index + 1);
           this.events.onNew(input, statsAt(f.index));
-        } else if (
-          f.reducedParent !== undefined &&
-          this.reduce(parents?.[f.reducedParent], input, f)
-        ) {
-          this.events.onReduce?.(input, statsAt(f.index));
+        } else if (f.reducedParent !== undefined) {
+          const replaced = this.reduce(parents?.[f.reducedParent], input, f);
+          if (replaced !== undefined) this.events.onReduce?.(input, replaced, statsAt(f.index));
         }
         continue;
       }

@@ -275,9 +275,8 @@ export class FuzzSession {
           events.status('NEW', s, unique());
           this.feed?.tick();
         },
-        onReduce: (input, s) => {
-          // The shorter input joins the corpus folder; the longer one stays (as libFuzzer).
-          corpus.add(input);
+        onReduce: (input, replaced, s) => {
+          corpus.replace(input, replaced);
           events.status('REDUCE', s, unique());
         },
         onPulse: (() => {

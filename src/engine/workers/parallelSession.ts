@@ -224,8 +224,9 @@ export class ParallelSession {
         return;
       }
       case 'reduced':
-        // On disk for the next run; peers keep their own entries, so nothing is relayed.
-        this.corpus.add(asBuffer(msg.input));
+        // On disk for the next run; peers keep their own entries, so nothing is relayed. A peer
+        // may still hold the replaced input, but what it alone held there is held on disk now.
+        this.corpus.replace(asBuffer(msg.input), asBuffer(msg.replaced));
         c?.onStats(slot.index, msg.stats);
         if (c !== undefined) events.status('REDUCE', c.stats(), this.triage.uniqueCount);
         return;

@@ -41,8 +41,8 @@ export type FromWorker =
   | { t: 'fatal'; message: string }
   /** An input of this worker's own that reached new coverage. */
   | { t: 'new'; input: Uint8Array; stats: LoopStats }
-  /** A shorter input that replaced one of this worker's entries (-reduce_inputs). */
-  | { t: 'reduced'; input: Uint8Array; stats: LoopStats }
+  /** A shorter input that replaced one of this worker's entries, `replaced` (-reduce_inputs). */
+  | { t: 'reduced'; input: Uint8Array; replaced: Uint8Array; stats: LoopStats }
   /** An input from a peer that reached new coverage here too. */
   | { t: 'peerKept'; stats: LoopStats }
   | { t: 'pulse'; stats: LoopStats }

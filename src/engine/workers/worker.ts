@@ -133,7 +133,7 @@ class Worker {
         if (this.fromPeers.has(input)) channel.send({ t: 'peerKept', stats });
         else channel.send({ t: 'new', input, stats });
       },
-      onReduce: (input, stats) => channel.send({ t: 'reduced', input, stats }),
+      onReduce: (input, replaced, stats) => channel.send({ t: 'reduced', input, replaced, stats }),
       onPulse: (stats) => channel.send({ t: 'pulse', stats }),
       onSlowUnit: (input, execUs) => channel.send({ t: 'slowUnit', input, execUs }),
       onFinding: (input, result, stats) => {
