@@ -66,6 +66,7 @@ export class Importer {
           record.reproduce = [resolve(opts.target), resolve(record.artifact)];
         }
         writeFinding(opts.prefix, input, record);
+        return true;
       },
       update: (record) => writeFindingRecord(opts.prefix, record),
       remove: (artifact) => removeFinding(opts.prefix, artifact),

@@ -17,9 +17,10 @@ export function guardedSink(inner: FindingSink, failures: SinkFailures): Finding
   return {
     write(input, record) {
       try {
-        inner.write(input, record);
+        return inner.write(input, record);
       } catch (err) {
         failures.lost(input, record, (err as Error).message);
+        return false;
       }
     },
     update(record) {

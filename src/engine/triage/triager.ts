@@ -26,7 +26,8 @@ export interface CrashRunner {
 
 /** Where records go; the default writes artifact files, tests keep them in memory. */
 export interface FindingSink {
-  write(input: Buffer, record: FindingRecord): void;
+  /** False when the input could not be written (the failure was reported already). */
+  write(input: Buffer, record: FindingRecord): boolean;
   update(record: FindingRecord): void;
   remove(artifact: string): void;
 }
@@ -34,7 +35,10 @@ export interface FindingSink {
 /** The sink that writes the store under `prefix`; it refuses paths that are not the store's. */
 export function fileSink(prefix: string): FindingSink {
   return {
-    write: (input, record) => writeFinding(prefix, input, record),
+    write: (input, record) => {
+      writeFinding(prefix, input, record);
+      return true;
+    },
     update: (record) => writeFindingRecord(prefix, record),
     remove: (artifact) => removeFinding(prefix, artifact),
   };
@@ -144,14 +148,19 @@ export class Triager {
         const artifact = artifactPath(this.opts.prefix, result.kind, input, analysis.state.type);
         smaller = { artifact, path: resolve(artifact), size: input.length };
       }
-      const record = this.store.hit(key, when, smaller);
-      if (smaller !== undefined) {
-        this.sink.write(input, record);
+      let record = this.store.hit(key, when, smaller);
+      if (smaller !== undefined && this.sink.write(input, record)) {
         if (seen.record.artifact !== record.artifact) this.sink.remove(seen.record.artifact);
-      } else {
-        this.sink.update(record);
+        return { status: 'duplicate', record, analysis, smaller: true };
       }
-      return { status: 'duplicate', record, analysis, smaller: smaller !== undefined };
+      if (smaller !== undefined) {
+        // The smaller input is not on disk (a full disk): the finding keeps the input it has.
+        const { artifact, size, reproduce } = seen.record;
+        record = { ...record, artifact, size, reproduce };
+        this.store.add(record);
+      }
+      this.sink.update(record);
+      return { status: 'duplicate', record, analysis, smaller: false };
     }
     // A leak shows only under the check: a plain run of its input ends ok.
     const runner = this.runner;

@@ -35,8 +35,12 @@ function result(output: Buffer, kind: ExecResult['kind'] = 'sanitizer'): ExecRes
 
 class MemorySink implements FindingSink {
   readonly files = new Map<string, FindingRecord>();
-  write(_input: Buffer, r: FindingRecord): void {
+  /** A full disk: writes fail (as guardedSink reports them) and nothing is stored. */
+  full = false;
+  write(_input: Buffer, r: FindingRecord): boolean {
+    if (this.full) return false;
     this.files.set(r.artifact, r);
+    return true;
   }
   update(r: FindingRecord): void {
     this.files.set(r.artifact, r);
@@ -98,6 +102,26 @@ test('a new crash is verified K times, recorded and written; duplicates only cou
   const other = await t.triager.handle(Buffer.from('x'), result(asanOutput('irq_ack', 146)));
   assert.equal(other.status, 'new');
   assert.equal(t.triager.uniqueCount, 2);
+});
+
+test('a smaller duplicate that cannot be written leaves the kept input in place', async () => {
+  const out = asanOutput('dma_start', 75);
+  const t = setup(() => result(out));
+  const first = await t.triager.handle(Buffer.from('a long input'), result(out));
+  t.sink.full = true;
+  const small = await t.triager.handle(Buffer.from('s'), result(out));
+  assert.equal(small.status, 'duplicate');
+  assert.equal(small.smaller, false);
+  assert.equal(small.record.artifact, first.record.artifact);
+  assert.equal(small.record.size, first.record.size);
+  assert.equal(small.record.hitCount, 2);
+  assert.deepEqual([...t.sink.files.keys()], [first.record.artifact], 'the old input stays');
+  assert.equal(t.sink.files.get(first.record.artifact)?.hitCount, 2, 'its count is updated');
+  // Once the disk has room again, the next smaller input takes the place as usual.
+  t.sink.full = false;
+  const later = await t.triager.handle(Buffer.from('t'), result(out));
+  assert.equal(later.smaller, true);
+  assert.deepEqual([...t.sink.files.keys()], [later.record.artifact]);
 });
 
 test('a crash that does not come back every time is flaky, not dropped', async () => {
