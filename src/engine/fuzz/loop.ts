@@ -347,8 +347,10 @@ export class FuzzLoop {
     return this.absorb(res, (f) => f.input ?? Buffer.alloc(0), undefined, false, parents);
   }
 
-  /** A mutant that holds all `parent` alone held, and is shorter, takes its place. */
-  /** Puts `input` in the parent's place when it is shorter; returns the input it replaced. */
+  /**
+   * A mutant that holds all `parent` alone held, and is shorter, takes its place; returns the
+   * input it replaced, or undefined when it did not.
+   */
   private reduce(
     parent: CorpusEntry | undefined,
     input: Buffer,
