@@ -25,6 +25,18 @@ function target(): string {
   return out;
 }
 
+/** The fixture whose first stage only a peer's input passes. */
+function relayTarget(): string {
+  const out = join(buildDir(), 'relay');
+  const cc = spawnSync(
+    join(repoRoot, 'bin', 'fuzzwb-cc'),
+    ['-O1', fixture('fuzz', 'relay_fuzz.c'), '-o', out],
+    { encoding: 'utf8' },
+  );
+  assert.equal(cc.status, 0, cc.stderr);
+  return out;
+}
+
 /** The value of one `stat::name: N` line. */
 function stat(stderr: string, name: string): number {
   const m = new RegExp(`^stat::${name}:\\s+(\\d+)$`, 'm').exec(stderr);
@@ -34,32 +46,33 @@ function stat(stderr: string, name: string): number {
 
 test(
   'two workers find the planted bug together, sharing one corpus',
-  { timeout: 260_000 },
+  { timeout: 150_000 },
   async () => {
     const out = mkdtempSync(join(tmpdir(), 'fwb-workers-'));
     const corpus = join(out, 'corpus');
-    // Seeds are dealt round-robin in name order: worker 0 alone gets one seven stages deep,
-    // worker 1 one that passes none. Blind havoc (-use_cmp=0) needs worker 1 about a million
-    // runs to get that far itself, and the seed is relayed as soon as worker 0 has run it, so
-    // worker 1 keeping it is what the relay does, not a race between the two.
+    // Seeds are dealt round-robin in name order: worker 0 alone gets one past the fixture's
+    // four-byte magic, worker 1 one that is not. Blind havoc (-use_cmp=0) does not guess the
+    // magic, so worker 1 gets past it only by keeping what worker 0 relays: the relay at work,
+    // not a race between the two. The run goes on past the bug (-keep_going) for it to land.
     const seeds = join(out, 'seeds');
     mkdirSync(seeds);
-    writeFileSync(join(seeds, 'a-deep'), 'WORKERS.');
+    writeFileSync(join(seeds, 'a-deep'), 'WORK....');
     writeFileSync(join(seeds, 'b-shallow'), '........');
     const run = await fuzzUntil(
       [
         'fuzz',
-        target(),
+        relayTarget(),
         corpus,
         seeds,
         '-workers=2',
         '-seed=1',
         '-use_cmp=0',
-        '-max_total_time=200',
+        '-keep_going=1',
+        '-max_total_time=4',
         `-artifact_prefix=${out}/`,
       ],
       () => false,
-      230_000,
+      120_000,
     );
     const tail = run.stderr.slice(-3000);
     assert.equal(run.code, 77, tail);
@@ -79,7 +92,7 @@ test(
     assert.equal(stat(run.stderr, 'number_of_executed_units'), execs[0]! + execs[1]!);
     assert.ok(stat(run.stderr, 'inputs_relayed') > 0, tail);
     const kept = [0, 1].map((i) => stat(run.stderr, `worker_${i}_relayed_units_kept`));
-    assert.ok(kept[1]! > 0, `worker 0's deep seed added coverage in worker 1: ${tail}`);
+    assert.ok(kept[1]! > 0, `worker 0's magic added coverage in worker 1: ${tail}`);
     // One file per distinct input, named by its content: what both found is there once.
     const files = readdirSync(corpus);
     const hashes = files.map((f) =>
@@ -95,7 +108,7 @@ test(
     assert.ok(files.length >= news.length - reduced.length, 'a NEW file goes only by a REDUCE');
     assert.ok(files.length <= news.length + reduced.length, 'no file without a NEW or REDUCE');
     // The seeds were in their own folder; what the corpus folder holds is what the run found.
-    assert.ok(files.includes(createHash('sha1').update('WORKERS.').digest('hex')), tail);
+    assert.ok(files.includes(createHash('sha1').update('WORK....').digest('hex')), tail);
     assert.equal(stat(run.stderr, 'new_units_added'), news.length);
   },
 );
