@@ -20,9 +20,11 @@ export interface BuildOptions {
   flags?: string[];
   /** Output name; defaults to the first source's base name plus the sanitizer. */
   name?: string;
+  /** The folder under test/fixtures the sources are in; defaults to 'targets'. */
+  dir?: string;
 }
 
-/** Builds test/fixtures/targets/<sources> with bin/fuzzwb-cc and returns the binary's path. */
+/** Builds test/fixtures/<dir>/<sources> with bin/fuzzwb-cc and returns the binary's path. */
 export function buildFixtureTarget(sources: string[], opts: BuildOptions = {}): string {
   const san = opts.sanitizers ?? 'address';
   const out = join(
@@ -31,7 +33,13 @@ export function buildFixtureTarget(sources: string[], opts: BuildOptions = {}): 
   );
   execFileSync(
     join(repoRoot, 'bin', 'fuzzwb-cc'),
-    ['-O1', ...(opts.flags ?? []), ...sources.map((s) => fixture('targets', s)), '-o', out],
+    [
+      '-O1',
+      ...(opts.flags ?? []),
+      ...sources.map((s) => fixture(opts.dir ?? 'targets', s)),
+      '-o',
+      out,
+    ],
     { env: { ...process.env, FUZZWB_SANITIZERS: san }, stdio: ['ignore', 'pipe', 'pipe'] },
   );
   return out;

@@ -1,7 +1,7 @@
 // Writes new inputs into the corpus folder; a failed write (full disk) is a warning, not the end.
-import { existsSync, unlinkSync } from 'node:fs';
+import { unlinkSync } from 'node:fs';
 import { join } from 'node:path';
-import { addToCorpus, sha1 } from '../fuzz/artifacts';
+import { sha1, writeNewToCorpus } from '../fuzz/artifacts';
 
 /** At most one warning per this many ms: a full disk fails every write after the first. */
 const WARN_EVERY_MS = 10_000;
@@ -26,10 +26,7 @@ export class CorpusWriter {
     if (this.dir === undefined) return true;
     const name = sha1(input);
     try {
-      if (!existsSync(join(this.dir, name))) {
-        addToCorpus(this.dir, input);
-        this.created.add(name);
-      }
+      if (writeNewToCorpus(join(this.dir, name), input)) this.created.add(name);
       return true;
     } catch (err) {
       this.failed++;
@@ -53,8 +50,9 @@ export class CorpusWriter {
    */
   replace(input: Buffer, replaced: Buffer): boolean {
     if (!this.add(input) || this.dir === undefined) return false;
+    // `replaced` is longer than `input`, so never the file just written.
     const name = sha1(replaced);
-    if (name === sha1(input) || !this.created.delete(name)) return true;
+    if (!this.created.delete(name)) return true;
     try {
       unlinkSync(join(this.dir, name));
     } catch (err) {

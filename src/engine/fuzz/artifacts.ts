@@ -191,6 +191,13 @@ function placed(record: FindingRecord, artifact: string): FindingRecord {
  */
 export function addToCorpus(dir: string, input: Buffer): string {
   const path = join(dir, sha1(input));
-  if (!existsSync(path)) writeFileAtomic(path, input, { durable: false });
+  writeNewToCorpus(path, input);
   return path;
+}
+
+/** addToCorpus at a known `path` (the corpus folder and the input's hash): true if it wrote. */
+export function writeNewToCorpus(path: string, input: Buffer): boolean {
+  if (existsSync(path)) return false;
+  writeFileAtomic(path, input, { durable: false });
+  return true;
 }

@@ -43,23 +43,11 @@ export class FindingStore {
     this.byKey.set(recordKey(record), record);
   }
 
-  /**
-   * Counts one more hit of a known state at `when`; with `smaller`, that input (at
-   * smaller.artifact, absolute path smaller.path) becomes the one kept. Returns the new record.
-   */
-  hit(
-    key: string,
-    when: string,
-    smaller?: { artifact: string; path: string; size: number },
-  ): FindingRecord {
+  /** Counts one more hit of a known state at `when`. Returns the new record. */
+  hit(key: string, when: string): FindingRecord {
     const old = this.byKey.get(key);
     if (old === undefined) throw new Error(`no finding with crash state ${JSON.stringify(key)}`);
     const next: FindingRecord = { ...old, hitCount: old.hitCount + 1, lastSeen: when };
-    if (smaller !== undefined) {
-      next.artifact = smaller.artifact;
-      next.size = smaller.size;
-      next.reproduce = [...old.reproduce.slice(0, -1), smaller.path];
-    }
     this.byKey.set(key, next);
     return next;
   }
@@ -68,4 +56,20 @@ export class FindingStore {
   records(): FindingRecord[] {
     return [...this.byKey.values()].sort((a, b) => a.firstSeen.localeCompare(b.firstSeen));
   }
+}
+
+/**
+ * `record` with another input kept (at smaller.artifact, absolute path smaller.path); the store
+ * takes it (add) once the input is on disk.
+ */
+export function withInput(
+  record: FindingRecord,
+  smaller: { artifact: string; path: string; size: number },
+): FindingRecord {
+  return {
+    ...record,
+    artifact: smaller.artifact,
+    size: smaller.size,
+    reproduce: [...record.reproduce.slice(0, -1), smaller.path],
+  };
 }

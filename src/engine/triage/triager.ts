@@ -12,7 +12,7 @@ import {
 } from '../fuzz/artifacts';
 import type { ExecResult } from '../native/types';
 import { crashState, type CrashState } from './crashState';
-import type { FindingStore } from './findingStore';
+import { withInput, type FindingStore } from './findingStore';
 import { parseSanitizerReport, type SanitizerReport, type StackFrame } from './sanitizerReport';
 import { symbolizeReport } from './symbolizeReport';
 import type { Symbolizer } from './symbolizer';
@@ -143,21 +143,16 @@ export class Triager {
     const when = this.now().toISOString();
     const seen = this.store.observe(key, input.length);
     if (seen.status === 'duplicate') {
-      let smaller: { artifact: string; path: string; size: number } | undefined;
+      const record = this.store.hit(key, when);
       if (seen.smaller) {
         const artifact = artifactPath(this.opts.prefix, result.kind, input, analysis.state.type);
-        smaller = { artifact, path: resolve(artifact), size: input.length };
-      }
-      let record = this.store.hit(key, when, smaller);
-      if (smaller !== undefined && this.sink.write(input, record)) {
-        if (seen.record.artifact !== record.artifact) this.sink.remove(seen.record.artifact);
-        return { status: 'duplicate', record, analysis, smaller: true };
-      }
-      if (smaller !== undefined) {
-        // The smaller input is not on disk (a full disk): the finding keeps the input it has.
-        const { artifact, size, reproduce } = seen.record;
-        record = { ...record, artifact, size, reproduce };
-        this.store.add(record);
+        const moved = withInput(record, { artifact, path: resolve(artifact), size: input.length });
+        // Kept only once it is on disk: on a full disk the finding keeps the input it has.
+        if (this.sink.write(input, moved)) {
+          this.store.add(moved);
+          if (seen.record.artifact !== artifact) this.sink.remove(seen.record.artifact);
+          return { status: 'duplicate', record: moved, analysis, smaller: true };
+        }
       }
       this.sink.update(record);
       return { status: 'duplicate', record, analysis, smaller: false };

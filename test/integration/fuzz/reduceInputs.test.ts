@@ -1,26 +1,18 @@
 // -reduce_inputs on disk: a shorter input replaces the file this run wrote, never a user's file.
 import assert from 'node:assert/strict';
-import { spawnSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import { mkdirSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { test } from 'node:test';
-import { buildDir } from '../../helpers/build';
+import { buildFixtureTarget } from '../../helpers/build';
 import { fuzzUntil } from '../../helpers/fuzzCli';
-import { fixture, repoRoot } from '../../helpers/paths';
 
 test(
   'the corpus folder keeps one file per entry: reduced-away inputs of this run are removed',
   { timeout: 200_000 },
   async () => {
-    const bin = join(buildDir(), 'staged-reduce');
-    const cc = spawnSync(
-      join(repoRoot, 'bin', 'fuzzwb-cc'),
-      ['-O1', fixture('fuzz', 'staged_fuzz.c'), '-o', bin],
-      { encoding: 'utf8' },
-    );
-    assert.equal(cc.status, 0, cc.stderr);
+    const bin = buildFixtureTarget(['staged_fuzz.c'], { dir: 'fuzz', name: 'staged-reduce' });
     const out = mkdtempSync(join(tmpdir(), 'fwb-reduce-'));
     const corpus = join(out, 'corpus');
     mkdirSync(corpus);

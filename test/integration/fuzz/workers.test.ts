@@ -1,40 +1,26 @@
 // -workers=2 on a real target: the planted bug is found, both workers fuzz, their inputs are
 // relayed, the corpus holds each input once, and a killed worker is restarted.
 import assert from 'node:assert/strict';
-import { spawnSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import { mkdirSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { test } from 'node:test';
-import { buildDir } from '../../helpers/build';
+import { buildFixtureTarget } from '../../helpers/build';
 import { findings, fuzzUntil } from '../../helpers/fuzzCli';
-import { fixture, repoRoot } from '../../helpers/paths';
+import { fixture } from '../../helpers/paths';
 
 const source = fixture('fuzz', 'staged_fuzz.c');
 
 let built: string | undefined;
 function target(): string {
-  if (built !== undefined) return built;
-  const out = join(buildDir(), 'staged');
-  const cc = spawnSync(join(repoRoot, 'bin', 'fuzzwb-cc'), ['-O1', source, '-o', out], {
-    encoding: 'utf8',
-  });
-  assert.equal(cc.status, 0, cc.stderr);
-  built = out;
-  return out;
+  built ??= buildFixtureTarget(['staged_fuzz.c'], { dir: 'fuzz', name: 'staged' });
+  return built;
 }
 
 /** The fixture whose first stage only a peer's input passes. */
 function relayTarget(): string {
-  const out = join(buildDir(), 'relay');
-  const cc = spawnSync(
-    join(repoRoot, 'bin', 'fuzzwb-cc'),
-    ['-O1', fixture('fuzz', 'relay_fuzz.c'), '-o', out],
-    { encoding: 'utf8' },
-  );
-  assert.equal(cc.status, 0, cc.stderr);
-  return out;
+  return buildFixtureTarget(['relay_fuzz.c'], { dir: 'fuzz', name: 'relay' });
 }
 
 /** The value of one `stat::name: N` line. */
