@@ -3,23 +3,15 @@
 import { mkdirSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { fuzzwbCc, fuzzwbCxx, make, run } from '../lib/buildTools.mjs';
+import { make, run } from '../lib/buildTools.mjs';
 import { root } from '../lib/engineBundle.mjs';
-import { buildLibpng, libpngHarness, linkHarness } from '../lib/libpng.mjs';
+import { libpngFuzzer } from '../lib/libpng.mjs';
 import { REAL_TARGET_NAMES, buildRealTarget } from '../lib/realTargets.mjs';
 
 const here = dirname(fileURLToPath(import.meta.url));
 export const outDir = join(root, 'out', 'bench', 'coverage');
 const OPT = ['-O1', '-g'];
 const COVERAGE = ['-fprofile-instr-generate', '-fcoverage-mapping'];
-
-/** One build: the library with cc/cflags, the harness linked with cxx/link flags. */
-function variant(name, { cc, cxx, cflags, linkFlags, env = {}, extraSources = [] }) {
-  const build = buildLibpng({ name, cc, cflags, env });
-  const out = join(outDir, `libpng_read_fuzzer-${name}`);
-  const sources = [libpngHarness(build.src), ...extraSources];
-  return linkHarness({ build, cxx, cxxflags: [...cflags, ...linkFlags], sources, out, env });
-}
 
 /** The driver object for the coverage build: plain, so only libpng and the harness count. */
 function replayObject() {
@@ -54,54 +46,19 @@ export function buildReal(name, log) {
  */
 export function buildAll(names, log) {
   mkdirSync(outDir, { recursive: true });
-  const afl = { AFL_QUIET: '1' };
-  const recipes = {
-    ours: () =>
-      variant('ours', {
-        cc: fuzzwbCc,
-        cxx: fuzzwbCxx,
-        cflags: OPT,
-        linkFlags: ['-fsanitize=fuzzer'],
-        env: { FUZZWB_SANITIZERS: 'address' },
-      }),
-    libfuzzer: () =>
-      variant('libfuzzer', {
-        cc: 'clang-19',
-        cxx: 'clang++-19',
-        cflags: [...OPT, '-fsanitize=address,fuzzer-no-link'],
-        linkFlags: ['-fsanitize=fuzzer'],
-      }),
-    aflpp: () =>
-      variant('aflpp', {
-        cc: 'afl-clang-fast',
-        cxx: 'afl-clang-fast++',
-        cflags: OPT,
-        linkFlags: ['-fsanitize=fuzzer'],
-        env: { ...afl, AFL_USE_ASAN: '1' },
-        // Without it afl-fuzz 4.04c runs this binary in place of the CMPLOG one (../lib/aflpp.mjs).
-        extraSources: [join(here, '..', 'lib', 'afl_cmplog_exec.c')],
-      }),
-    'aflpp-cmplog': () =>
-      variant('aflpp-cmplog', {
-        cc: 'afl-clang-fast',
-        cxx: 'afl-clang-fast++',
-        cflags: OPT,
-        linkFlags: ['-fsanitize=fuzzer'],
-        env: { ...afl, AFL_LLVM_CMPLOG: '1' },
-      }),
-    cov: () =>
-      variant('cov', {
-        cc: 'clang-19',
-        cxx: 'clang++-19',
-        cflags: [...OPT, ...COVERAGE],
-        linkFlags: [],
-        extraSources: [replayObject()],
-      }),
-  };
   const binaries = {};
   for (const name of names) {
     log(`building libpng for ${name}`);
-    binaries[name] = recipes[name]();
+    binaries[name] =
+      name === 'cov'
+        ? libpngFuzzer('cov', outDir, {
+            cc: 'clang-19',
+            cxx: 'clang++-19',
+            cflags: [...OPT, ...COVERAGE],
+            linkFlags: [],
+            extraSources: [replayObject()],
+          })
+        : libpngFuzzer(name, outDir);
   }
   return binaries;
 }

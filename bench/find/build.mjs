@@ -4,6 +4,7 @@ import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { fuzzwbCc, make, run } from '../lib/buildTools.mjs';
 import { root } from '../lib/engineBundle.mjs';
+import { libpngFuzzer } from '../lib/libpng.mjs';
 import { REAL_TARGET_NAMES, buildRealTarget } from '../lib/realTargets.mjs';
 
 const here = dirname(fileURLToPath(import.meta.url));
@@ -16,8 +17,22 @@ const runtimeArchive = join(root, 'out', 'native', 'libfuzzwb_rt.a');
 /** The toy targets, in order of depth of their gate; each is bench/targets/<name>.c. */
 export const TARGETS = ['magic', 'checksum', 'nested', 'mmio'];
 
-/** Real libraries no one here wrote (../lib/realTargets.mjs), by name. */
-export const REAL_TARGETS = REAL_TARGET_NAMES;
+/**
+ * Real libraries no one here wrote, by name: those of ../lib/realTargets.mjs, and libpng from
+ * Debian's source package with the oss-fuzz harness it ships (../lib/libpng.mjs).
+ */
+export const REAL_TARGETS = [...REAL_TARGET_NAMES, 'libpng'];
+
+/** libpng's builds under the find bench's names (the coverage bench builds the same ones). */
+function buildLibpngTarget() {
+  const dir = join(outRoot, 'libpng');
+  return {
+    ours: libpngFuzzer('ours', dir),
+    libfuzzer: libpngFuzzer('libfuzzer', dir),
+    aflPersistent: libpngFuzzer('aflpp', dir),
+    aflPersistentCmplog: libpngFuzzer('aflpp-cmplog', dir),
+  };
+}
 
 /** Everyone gets the same optimization and debug info; each adds its own ASan and coverage. */
 const OPT = ['-O1', '-g'];
@@ -31,7 +46,8 @@ const OPT = ['-O1', '-g'];
  * A real target has no AFL++ fork-driver builds: its contenders are the persistent ones.
  */
 export function buildTarget(name) {
-  if (REAL_TARGETS.includes(name)) return buildRealTarget(name, outRoot);
+  if (name === 'libpng') return buildLibpngTarget();
+  if (REAL_TARGET_NAMES.includes(name)) return buildRealTarget(name, outRoot);
   const src = join(targetsDir, `${name}.c`);
   const dir = join(outRoot, name);
   mkdirSync(dir, { recursive: true });

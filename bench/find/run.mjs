@@ -1,5 +1,6 @@
 // The find benchmark: time to first crash on the targets of bench/targets, ours against peers.
-import { join } from 'node:path';
+import { cpSync, mkdirSync, readdirSync, rmSync, statSync } from 'node:fs';
+import { join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { checkTools } from '../lib/buildTools.mjs';
 import { root } from '../lib/engineBundle.mjs';
@@ -15,6 +16,10 @@ const USAGE = `usage: node scripts/bench.mjs find [--seeds N] [--timeout S] [--t
   --targets      these targets (default the toys): ${[...TARGETS, ...REAL_TARGETS].join(', ')}
   --contenders   only these fuzzers: ${CONTENDERS.map((c) => c.name).join(', ')}
   --ablate       ours with each loop stage off in turn, and havoc alone, instead of the peers
+  --seed-corpus D  everyone starts from the files of folder D ({target} in D: the target's
+                 name) instead of a one-byte seed: the same inputs, so exec/s compares the cost
+                 per input, not how deep each fuzzer got; e.g. the corpus of an earlier run,
+                 out/bench/find/runs/{target}/ours/corpus (a snapshot is taken first)
   --json         one JSON object a line instead of the table`;
 
 function parseOptions(argv) {
@@ -26,6 +31,7 @@ function parseOptions(argv) {
       targets: { type: 'string' },
       contenders: { type: 'string' },
       ablate: { type: 'boolean', default: false },
+      'seed-corpus': { type: 'string' },
       json: { type: 'boolean', default: false },
       help: { type: 'boolean', default: false },
     },
@@ -41,6 +47,7 @@ function parseOptions(argv) {
     seeds: positiveInt('seeds', values.seeds),
     timeout: positiveInt('timeout', values.timeout),
     targets,
+    seedCorpus: values['seed-corpus'],
     json: values.json,
     help: values.help,
   };
@@ -52,13 +59,33 @@ function rotate(list, k) {
   return [...list.slice(s), ...list.slice(0, s)];
 }
 
+/**
+ * A snapshot of the files in `from` (a run's corpus folder is emptied when that contender runs
+ * again); top level only, as libFuzzer and AFL++ read a corpus.
+ */
+function snapshotCorpus(from, dir) {
+  const src = resolve(from);
+  const files = readdirSync(src).filter((n) => statSync(join(src, n)).isFile());
+  if (files.length === 0) throw new Error(`--seed-corpus ${from} has no files`);
+  rmSync(dir, { recursive: true, force: true });
+  mkdirSync(dir, { recursive: true });
+  for (const n of files) cpSync(join(src, n), join(dir, n));
+  return dir;
+}
+
 /** Runs every contender on every target for every seed, one fuzzer at a time (2 cores). */
-async function runAll({ seeds, timeout, targets, contenders }) {
+async function runAll({ seeds, timeout, targets, contenders, seedCorpus }) {
   const workRoot = join(root, 'out', 'bench', 'find', 'runs');
   // The same one-byte seed for everyone: AFL++ refuses an empty one.
-  const seeds0 = seedDir(join(workRoot, 'seed'), 'A');
+  const oneByte = seedCorpus === undefined ? seedDir(join(workRoot, 'seed'), 'A') : undefined;
   const runs = {};
   for (const target of targets) {
+    const seeds0 =
+      oneByte ??
+      snapshotCorpus(
+        seedCorpus.replaceAll('{target}', target),
+        join(workRoot, 'seed-corpus', target),
+      );
     const binaries = buildTarget(target);
     const able = contenders.filter((c) => c.needs === undefined || c.needs in binaries);
     runs[target] = Object.fromEntries(able.map((c) => [c.name, []]));

@@ -1,9 +1,10 @@
 // libpng 1.6 from Debian's source package, built with its own configure/make for any CC/CXX/flags.
 import { createHash } from 'node:crypto';
 import { cpSync, existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { debianSource, cacheRoot } from '../../scripts/debian-source.mjs';
-import { run } from './buildTools.mjs';
+import { fuzzwbCc, fuzzwbCxx, run } from './buildTools.mjs';
 
 const PACKAGE = 'libpng1.6';
 
@@ -34,7 +35,7 @@ export function libpngSource() {
 }
 
 /** The oss-fuzz harness that ships in the source tree. */
-export function libpngHarness(src = libpngSource()) {
+function libpngHarness(src = libpngSource()) {
   return join(src, 'contrib', 'oss-fuzz', 'libpng_read_fuzzer.cc');
 }
 
@@ -43,7 +44,7 @@ export function libpngHarness(src = libpngSource()) {
  * returns {src, dir, lib, includes}. `name` names the build directory; the build is reused while
  * cc, cflags and the extra environment stay the same.
  */
-export function buildLibpng({ name, cc, cflags, env = {} }) {
+function buildLibpng({ name, cc, cflags, env = {} }) {
   const src = libpngSource();
   const dir = join(libpngCache(), `build-${name}`);
   const config = JSON.stringify({ src, cc, cflags, env });
@@ -74,8 +75,61 @@ export function buildLibpng({ name, cc, cflags, env = {} }) {
  * Links `sources` (the harness, and a driver if any) against a libpng build into `out` with
  * cxx and flags, adding -lz as OSS-Fuzz's build does.
  */
-export function linkHarness({ build, cxx, cxxflags, sources, out, env = {} }) {
+function linkHarness({ build, cxx, cxxflags, sources, out, env = {} }) {
   const args = [...cxxflags, '-std=c++11', ...build.includes, ...sources, '-o', out];
   run(cxx, [...args, build.lib, '-lz'], { env: { ...process.env, ...env } });
   return out;
+}
+
+/** Everyone gets the same optimization and debug info; each adds its own ASan and coverage. */
+const OPT = ['-O1', '-g'];
+const aflCmplogExec = join(dirname(fileURLToPath(import.meta.url)), 'afl_cmplog_exec.c');
+
+/** Each fuzzer's build of libpng and the harness: compilers, flags, link flags, extras. */
+const FLAVORS = {
+  ours: {
+    cc: fuzzwbCc,
+    cxx: fuzzwbCxx,
+    cflags: OPT,
+    linkFlags: ['-fsanitize=fuzzer'],
+    env: { FUZZWB_SANITIZERS: 'address' },
+  },
+  libfuzzer: {
+    cc: 'clang-19',
+    cxx: 'clang++-19',
+    cflags: [...OPT, '-fsanitize=address,fuzzer-no-link'],
+    linkFlags: ['-fsanitize=fuzzer'],
+  },
+  aflpp: {
+    cc: 'afl-clang-fast',
+    cxx: 'afl-clang-fast++',
+    cflags: OPT,
+    linkFlags: ['-fsanitize=fuzzer'],
+    env: { AFL_QUIET: '1', AFL_USE_ASAN: '1' },
+    // Without it afl-fuzz 4.04c runs this binary in place of the CMPLOG one (aflpp.mjs).
+    extraSources: [aflCmplogExec],
+  },
+  'aflpp-cmplog': {
+    cc: 'afl-clang-fast',
+    cxx: 'afl-clang-fast++',
+    cflags: OPT,
+    linkFlags: ['-fsanitize=fuzzer'],
+    env: { AFL_QUIET: '1', AFL_LLVM_CMPLOG: '1' },
+  },
+};
+
+/** The fuzzers libpngFuzzer builds for. */
+export const LIBPNG_FLAVORS = Object.keys(FLAVORS);
+
+/**
+ * libpng and its oss-fuzz harness built for one fuzzer (a LIBPNG_FLAVORS name), or with the
+ * `custom` flavor given, linked into outDir/libpng_read_fuzzer-<name>.
+ */
+export function libpngFuzzer(name, outDir, custom = FLAVORS[name]) {
+  const { cc, cxx, cflags, linkFlags, env = {}, extraSources = [] } = custom;
+  const build = buildLibpng({ name, cc, cflags, env });
+  mkdirSync(outDir, { recursive: true });
+  const out = join(outDir, `libpng_read_fuzzer-${name}`);
+  const sources = [libpngHarness(build.src), ...extraSources];
+  return linkHarness({ build, cxx, cxxflags: [...cflags, ...linkFlags], sources, out, env });
 }
