@@ -50,15 +50,26 @@ export function widths(p: CmpPair): number[] {
  */
 export function sites(data: Buffer, pattern: Buffer, max: number, apart = false): number[] {
   const all: number[] = [];
+  // Without `apart`, every occurrence counts and the last ones can be looked for from the end:
+  // a byte value a large input holds thousands of times costs max searches, not thousands.
+  const enough = apart ? Infinity : max + 1;
   let at = data.indexOf(pattern);
-  while (at >= 0) {
+  while (at >= 0 && all.length < enough) {
     all.push(at);
     // Apart: in a run of equal bytes only every width-th place can be a whole field.
     at = data.indexOf(pattern, at + (apart ? pattern.length : 1));
   }
   if (all.length <= max) return all;
   const head = Math.ceil(max / 2);
-  return [...all.slice(0, head), ...all.slice(all.length - (max - head))];
+  if (apart) return [...all.slice(0, head), ...all.slice(all.length - (max - head))];
+  const tail: number[] = [];
+  for (let from = data.length; tail.length < max - head && from > 0;) {
+    const last = data.lastIndexOf(pattern, from - 1);
+    if (last < 0) break;
+    tail.push(last);
+    from = last;
+  }
+  return [...all.slice(0, head), ...tail.reverse()];
 }
 
 /** Where one variant wrote what: enough to write a fresh value there again (a checksum fix). */
@@ -74,8 +85,39 @@ export interface I2sSite {
 }
 
 export interface I2sVariant {
-  input: Buffer;
+  readonly input: Buffer;
   site: I2sSite;
+}
+
+/**
+ * A variant whose input is made when first read. A pair gives dozens of variants and an input
+ * hundreds of pairs, each variant a copy of the input, and only `limit` of them are taken: made
+ * eagerly, the copies cost the target more waiting (on a real library a third of the loop's
+ * JavaScript) than the runs of the ones taken.
+ */
+class LazyVariant implements I2sVariant {
+  private made: Buffer | undefined;
+
+  constructor(
+    private readonly make: () => Buffer,
+    readonly site: I2sSite,
+  ) {}
+
+  get input(): Buffer {
+    this.made ??= this.make();
+    return this.made;
+  }
+}
+
+function lazy(make: () => Buffer, site: I2sSite): I2sVariant {
+  return new LazyVariant(make, site);
+}
+
+/** `input` with `value` written at `at` in `size` bytes. */
+function written(input: Buffer, at: number, size: number, le: boolean, value: bigint): Buffer {
+  const v = Buffer.from(input);
+  intBytes(value, size, le).copy(v, at);
+  return v;
 }
 
 /**
@@ -220,15 +262,14 @@ function pairVariants(input: Buffer, p: CmpPair, kind: 'plain' | 'lead' | 'next'
   for (const pass of passes) {
     for (const [i, { size, from, to, le, at }] of order.entries()) {
       for (const d of pass) {
-        const v = Buffer.from(input);
-        intBytes(to + d, size, le).copy(v, at);
         const site = { slot: p.slot, at, size, le, constant };
+        const v = lazy(() => written(input, at, size, le, to + d), site);
         const into = d === -2n ? below : kind === 'lead' && constant && i === 0 ? first : out;
-        into.push({ input: v, site });
+        into.push(v);
         const width = (1n << BigInt(size * 8)) - 1n;
         const value = (to + d) & width;
         if (d === 0n && value > 0n && value <= GROW_UP_TO) {
-          longer.push({ input: grown(v, Number(value)), site });
+          longer.push(lazy(() => grown(v.input, Number(value)), site));
           const inPlace =
             grewInPlace === undefined
               ? grownInPlace(input, { at, size, le }, from & width, value, (x) =>
@@ -263,12 +304,11 @@ export function variantsAt(
   const site = { slot: p.slot, at, size, le, constant };
   const equal = p.a === p.b;
   for (const d of equal ? NEARBY : constant ? DELTAS : COMPUTED_DELTAS) {
-    const v = Buffer.from(input);
-    intBytes(to + d, size, le).copy(v, at);
-    out.push({ input: v, site });
+    const v = lazy(() => written(input, at, size, le, to + d), site);
+    out.push(v);
     const value = (to + d) & ((1n << BigInt(size * 8)) - 1n);
     if ((d === 0n || equal) && value > 0n && value <= GROW_UP_TO) {
-      out.push({ input: grown(v, Number(value)), site });
+      out.push(lazy(() => grown(v.input, Number(value)), site));
     }
   }
   return out;
@@ -318,7 +358,7 @@ function appended(input: Buffer, p: CmpPair): I2sVariant[] {
   if (from > GROW_UP_TO || to - from > GROW_UP_TO) return [];
   const site = { slot: p.slot, at: input.length, size: 0, le: true, constant: false };
   // One byte more as well: `left >= 8` is compiled as `left > 7`.
-  return [0, 1].map((extra) => ({ input: grown(input, Number(to - from) + extra), site }));
+  return [0, 1].map((extra) => lazy(() => grown(input, Number(to - from) + extra), site));
 }
 
 /** How far a range check's lower bound shifts the operand (see offsetVariants). */
@@ -343,9 +383,8 @@ function offsetVariants(input: Buffer, p: CmpPair): I2sVariant[] {
       for (const le of size === 1 ? [true] : [true, false]) {
         for (const at of sites(input, intBytes((p.b + k) & mask, size, le), OFFSET_SITES, true)) {
           for (const d of DELTAS) {
-            const v = Buffer.from(input);
-            intBytes((p.a + d + k) & mask, size, le).copy(v, at);
-            out.push({ input: v, site: { slot: p.slot, at, size, le, constant: true } });
+            const site = { slot: p.slot, at, size, le, constant: true };
+            out.push(lazy(() => written(input, at, size, le, (p.a + d + k) & mask), site));
           }
         }
       }
@@ -374,12 +413,13 @@ function widened(input: Buffer, p: CmpPair): I2sVariant[] {
       if (w >= p.size || from >= limit || to < limit) continue;
       for (const le of [true, false]) {
         for (const at of sites(input, intBytes(from, w, le), MAX_SITES)) {
-          const v = Buffer.concat([
-            input.subarray(0, at),
-            intBytes(to, p.size, le),
-            input.subarray(at + w),
-          ]);
-          out.push({ input: v, site: { slot: p.slot, at, size: p.size, le, constant } });
+          const make = (): Buffer =>
+            Buffer.concat([
+              input.subarray(0, at),
+              intBytes(to, p.size, le),
+              input.subarray(at + w),
+            ]);
+          out.push(lazy(make, { slot: p.slot, at, size: p.size, le, constant }));
         }
       }
       break;

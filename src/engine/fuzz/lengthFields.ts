@@ -30,9 +30,30 @@ function read(input: Buffer, f: LengthField): number {
  * allocates only the fields it keeps.
  */
 export function enclosingFields(input: Buffer, place: number, before: number): LengthField[] {
+  return scanFields(input, place, before, false) ?? [];
+}
+
+/**
+ * The scan of enclosingFields; with `nestedOnly`, undefined as soon as a field reaches past the
+ * one before it (they would not nest, see nested), which on most inputs is a few fields in
+ * rather than at `before`.
+ */
+function scanFields(
+  input: Buffer,
+  place: number,
+  before: number,
+  nestedOnly: boolean,
+): LengthField[] | undefined {
   const out: LengthField[] = [];
   const len = input.length;
   const last = Math.min(before, len);
+  let reach = Infinity;
+  const take = (f: LengthField, end: number): boolean => {
+    if (nestedOnly && end > reach) return false;
+    reach = end;
+    out.push(f);
+    return true;
+  };
   for (let q = 0; q < last; q++) {
     const lo = input[q] ?? 0;
     if (q + 2 <= last) {
@@ -40,19 +61,19 @@ export function enclosingFields(input: Buffer, place: number, before: number): L
       // A field's reach is its end plus its value: it must hold place and stay in the input.
       const le = q + 2 + (lo | (hi << 8));
       if (le >= place && le <= len) {
-        out.push({ at: q, width: 2, le: true });
+        if (!take({ at: q, width: 2, le: true }, le)) return undefined;
         q += 1;
         continue;
       }
       const be = q + 2 + ((lo << 8) | hi);
       if (be >= place && be <= len) {
-        out.push({ at: q, width: 2, le: false });
+        if (!take({ at: q, width: 2, le: false }, be)) return undefined;
         q += 1;
         continue;
       }
     }
     const one = q + 1 + lo;
-    if (one >= place && one <= len) out.push({ at: q, width: 1, le: true });
+    if (one >= place && one <= len && !take({ at: q, width: 1, le: true }, one)) return undefined;
   }
   return out;
 }
@@ -87,8 +108,8 @@ export function grownInPlace(
   if (place > input.length) return undefined;
   // Without records around it, the field may as well be a register value or a count: growing
   // the input there would only shift what follows (on the mmio bench target, ops of six bytes).
-  const around = enclosingFields(input, place, site.at);
-  if (!nested(input, around)) return undefined;
+  const around = scanFields(input, place, site.at, true);
+  if (around === undefined || !nested(input, around)) return undefined;
   const v = Buffer.from(input);
   write(to).copy(v, site.at);
   for (const f of around) {
