@@ -185,6 +185,19 @@ test('inputToState sites: the first and the last ones when there are too many', 
   assert.deepEqual(sites(data, Buffer.from('cd', 'hex'), 4), []);
 });
 
+test('inputToState sites: overlapping occurrences, counted at every byte or a width apart', () => {
+  // Zeros at 0-8 and 11-15: a two-byte zero starts at 0-7 and 11-14.
+  const data = Buffer.concat([Buffer.alloc(9), Buffer.from('abab', 'hex'), Buffer.alloc(5)]);
+  const zero = Buffer.alloc(2);
+  assert.deepEqual(sites(data, zero, 5), [0, 1, 2, 13, 14]);
+  assert.deepEqual(sites(data, zero, 12), [0, 1, 2, 3, 4, 5, 6, 7, 11, 12, 13, 14]);
+  // One too many: the first six and the last five, the sixth-last (6) left out.
+  assert.deepEqual(sites(data, zero, 11), [0, 1, 2, 3, 4, 5, 7, 11, 12, 13, 14]);
+  // Apart: 0, 2, 4, 6 and 11, 13, whichever end they are counted from.
+  assert.deepEqual(sites(data, zero, 5, true), [0, 2, 4, 11, 13]);
+  assert.deepEqual(sites(data, zero, 6, true), [0, 2, 4, 6, 11, 13]);
+});
+
 test('pairsAfterRun puts the slots the run changed first', () => {
   const before = cmpTableOf({
     2: { a: 5n, b: 6n, size: 4 },
