@@ -65,6 +65,8 @@ function rotate(list, k) {
  */
 function snapshotCorpus(from, dir) {
   const src = resolve(from);
+  // The snapshot of an earlier run is a good start too: it is not a run's corpus.
+  if (src === resolve(dir)) return dir;
   const files = readdirSync(src).filter((n) => statSync(join(src, n)).isFile());
   if (files.length === 0) throw new Error(`--seed-corpus ${from} has no files`);
   rmSync(dir, { recursive: true, force: true });
