@@ -3,14 +3,13 @@
 import { mkdirSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { make, run } from '../lib/buildTools.mjs';
+import { OPT, make, run } from '../lib/buildTools.mjs';
 import { root } from '../lib/engineBundle.mjs';
 import { libpngFuzzer } from '../lib/libpng.mjs';
 import { REAL_TARGET_NAMES, buildRealTarget } from '../lib/realTargets.mjs';
 
 const here = dirname(fileURLToPath(import.meta.url));
 export const outDir = join(root, 'out', 'bench', 'coverage');
-const OPT = ['-O1', '-g'];
 const COVERAGE = ['-fprofile-instr-generate', '-fcoverage-mapping'];
 
 /** The driver object for the coverage build: plain, so only libpng and the harness count. */

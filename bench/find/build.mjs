@@ -2,7 +2,7 @@
 import { mkdirSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { fuzzwbCc, make, run } from '../lib/buildTools.mjs';
+import { OPT, aflCmplogExec, fuzzwbCc, make, run } from '../lib/buildTools.mjs';
 import { root } from '../lib/engineBundle.mjs';
 import { libpngFuzzer } from '../lib/libpng.mjs';
 import { REAL_TARGET_NAMES, buildRealTarget } from '../lib/realTargets.mjs';
@@ -10,7 +10,6 @@ import { REAL_TARGET_NAMES, buildRealTarget } from '../lib/realTargets.mjs';
 const here = dirname(fileURLToPath(import.meta.url));
 const targetsDir = join(here, '..', 'targets');
 const aflForkDriver = join(here, '..', 'lib', 'afl_fork_driver.c');
-const aflCmplogExec = join(here, '..', 'lib', 'afl_cmplog_exec.c');
 const outRoot = join(root, 'out', 'bench', 'find');
 const runtimeArchive = join(root, 'out', 'native', 'libfuzzwb_rt.a');
 
@@ -33,9 +32,6 @@ function buildLibpngTarget() {
     aflPersistentCmplog: libpngFuzzer('aflpp-cmplog', dir),
   };
 }
-
-/** Everyone gets the same optimization and debug info; each adds its own ASan and coverage. */
-const OPT = ['-O1', '-g'];
 
 /**
  * Builds target `name` and returns its binaries: ours (fuzzwb-cc), libfuzzer (clang-19

@@ -8,6 +8,11 @@ export const fuzzwbCc = join(root, 'bin', 'fuzzwb-cc');
 export const fuzzwbCxx = join(root, 'bin', 'fuzzwb-c++');
 export const fuzzwbCli = join(root, 'bin', 'fuzzwb');
 
+/** Every fuzzer's build gets the same optimization and debug info; each adds its own ASan and coverage. */
+export const OPT = ['-O1', '-g'];
+/** Linked into AFL++'s main target so that its -c CMPLOG binary really runs (see the file). */
+export const aflCmplogExec = join(root, 'bench', 'lib', 'afl_cmplog_exec.c');
+
 /** Tools the peers need, with the Debian package of each. */
 const TOOLS = [
   ['clang-19', 'clang-19'],

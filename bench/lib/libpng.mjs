@@ -1,10 +1,9 @@
 // libpng 1.6 from Debian's source package, built with its own configure/make for any CC/CXX/flags.
 import { createHash } from 'node:crypto';
 import { cpSync, existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { dirname, join } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { join } from 'node:path';
 import { debianSource, cacheRoot } from '../../scripts/debian-source.mjs';
-import { fuzzwbCc, fuzzwbCxx, run } from './buildTools.mjs';
+import { OPT, aflCmplogExec, fuzzwbCc, fuzzwbCxx, run } from './buildTools.mjs';
 
 const PACKAGE = 'libpng1.6';
 
@@ -80,10 +79,6 @@ function linkHarness({ build, cxx, cxxflags, sources, out, env = {} }) {
   run(cxx, [...args, build.lib, '-lz'], { env: { ...process.env, ...env } });
   return out;
 }
-
-/** Everyone gets the same optimization and debug info; each adds its own ASan and coverage. */
-const OPT = ['-O1', '-g'];
-const aflCmplogExec = join(dirname(fileURLToPath(import.meta.url)), 'afl_cmplog_exec.c');
 
 /** Each fuzzer's build of libpng and the harness: compilers, flags, link flags, extras. */
 const FLAVORS = {

@@ -1,13 +1,12 @@
 // Real libraries with known bugs (../shared/real-targets): built from their tarballs for every fuzzer.
 import { existsSync, mkdirSync, rmSync } from 'node:fs';
 import { cpus } from 'node:os';
-import { dirname, join } from 'node:path';
+import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { fuzzwbCc, fuzzwbCxx, make, run } from './buildTools.mjs';
+import { OPT, aflCmplogExec, fuzzwbCc, fuzzwbCxx, make, run } from './buildTools.mjs';
 import { root } from './engineBundle.mjs';
 
 const sharedTargets = join(root, '..', 'shared', 'real-targets');
-const aflCmplogExec = join(dirname(fileURLToPath(import.meta.url)), 'afl_cmplog_exec.c');
 const runtimeArchive = join(root, 'out', 'native', 'libfuzzwb_rt.a');
 const jobs = String(Math.max(1, cpus().length));
 
@@ -55,9 +54,6 @@ export const REAL_TARGETS = {
 };
 
 export const REAL_TARGET_NAMES = Object.keys(REAL_TARGETS);
-
-/** Everyone gets the same optimization and debug info, as the toy targets do. */
-const OPT = ['-O1', '-g'];
 
 /**
  * One build of the library and its harness: compilers, flags for both, and the link's extras.

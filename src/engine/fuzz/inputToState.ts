@@ -109,10 +109,6 @@ class LazyVariant implements I2sVariant {
   }
 }
 
-function lazy(make: () => Buffer, site: I2sSite): I2sVariant {
-  return new LazyVariant(make, site);
-}
-
 /** `input` with `value` written at `at` in `size` bytes. */
 function written(input: Buffer, at: number, size: number, le: boolean, value: bigint): Buffer {
   const v = Buffer.from(input);
@@ -263,13 +259,13 @@ function pairVariants(input: Buffer, p: CmpPair, kind: 'plain' | 'lead' | 'next'
     for (const [i, { size, from, to, le, at }] of order.entries()) {
       for (const d of pass) {
         const site = { slot: p.slot, at, size, le, constant };
-        const v = lazy(() => written(input, at, size, le, to + d), site);
+        const v = new LazyVariant(() => written(input, at, size, le, to + d), site);
         const into = d === -2n ? below : kind === 'lead' && constant && i === 0 ? first : out;
         into.push(v);
         const width = (1n << BigInt(size * 8)) - 1n;
         const value = (to + d) & width;
         if (d === 0n && value > 0n && value <= GROW_UP_TO) {
-          longer.push(lazy(() => grown(v.input, Number(value)), site));
+          longer.push(new LazyVariant(() => grown(v.input, Number(value)), site));
           const inPlace =
             grewInPlace === undefined
               ? grownInPlace(input, { at, size, le }, from & width, value, (x) =>
@@ -304,11 +300,11 @@ export function variantsAt(
   const site = { slot: p.slot, at, size, le, constant };
   const equal = p.a === p.b;
   for (const d of equal ? NEARBY : constant ? DELTAS : COMPUTED_DELTAS) {
-    const v = lazy(() => written(input, at, size, le, to + d), site);
+    const v = new LazyVariant(() => written(input, at, size, le, to + d), site);
     out.push(v);
     const value = (to + d) & ((1n << BigInt(size * 8)) - 1n);
     if ((d === 0n || equal) && value > 0n && value <= GROW_UP_TO) {
-      out.push(lazy(() => grown(v.input, Number(value)), site));
+      out.push(new LazyVariant(() => grown(v.input, Number(value)), site));
     }
   }
   return out;
@@ -358,7 +354,9 @@ function appended(input: Buffer, p: CmpPair): I2sVariant[] {
   if (from > GROW_UP_TO || to - from > GROW_UP_TO) return [];
   const site = { slot: p.slot, at: input.length, size: 0, le: true, constant: false };
   // One byte more as well: `left >= 8` is compiled as `left > 7`.
-  return [0, 1].map((extra) => lazy(() => grown(input, Number(to - from) + extra), site));
+  return [0, 1].map(
+    (extra) => new LazyVariant(() => grown(input, Number(to - from) + extra), site),
+  );
 }
 
 /** How far a range check's lower bound shifts the operand (see offsetVariants). */
@@ -384,7 +382,9 @@ function offsetVariants(input: Buffer, p: CmpPair): I2sVariant[] {
         for (const at of sites(input, intBytes((p.b + k) & mask, size, le), OFFSET_SITES, true)) {
           for (const d of DELTAS) {
             const site = { slot: p.slot, at, size, le, constant: true };
-            out.push(lazy(() => written(input, at, size, le, (p.a + d + k) & mask), site));
+            out.push(
+              new LazyVariant(() => written(input, at, size, le, (p.a + d + k) & mask), site),
+            );
           }
         }
       }
@@ -419,7 +419,7 @@ function widened(input: Buffer, p: CmpPair): I2sVariant[] {
               intBytes(to, p.size, le),
               input.subarray(at + w),
             ]);
-          out.push(lazy(make, { slot: p.slot, at, size: p.size, le, constant }));
+          out.push(new LazyVariant(make, { slot: p.slot, at, size: p.size, le, constant }));
         }
       }
       break;
