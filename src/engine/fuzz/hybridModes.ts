@@ -23,7 +23,14 @@ export interface ModeExecutors {
   handshake: Handshake;
   /** One line saying how inputs run. */
   describe: string;
+  /** Stops every executor, aborting any input under way; later calls wait for the first. */
   stop(): Promise<void>;
+}
+
+/** `stop` run once: the session may stop the executors at its deadline, then again as it closes. */
+function once(stop: () => Promise<void>): () => Promise<void> {
+  let done: Promise<void> | undefined;
+  return () => (done ??= stop());
 }
 
 /**
@@ -90,9 +97,9 @@ async function startPlain(
     describe:
       `hybrid mode: ${perChild} inputs per persistent child, crashes confirmed in a fresh ` +
       `fork (server pid ${fresh.handshake.serverPid})`,
-    stop: async () => {
+    stop: once(async () => {
       await Promise.all([fast.executor.stop(), fresh.executor.stop()]);
-    },
+    }),
   };
 }
 
@@ -105,6 +112,6 @@ function single(executor: NativeExecutor, handshake: Handshake, describe: string
     leaks: undefined,
     handshake,
     describe,
-    stop: () => executor.stop(),
+    stop: once(() => executor.stop()),
   };
 }

@@ -142,6 +142,8 @@ export class FuzzLoop {
   private dict: readonly Buffer[];
   /** The stage whose run is under way: new entries are credited to it. */
   private running = 'seed';
+  /** Executor calls under way: while one is, the target has an input (see inTarget). */
+  private calls = 0;
   private readonly ctx: StageContext;
 
   constructor(
@@ -182,6 +184,23 @@ export class FuzzLoop {
   /** Asks the loop to end after the batch that is running. */
   stop(): void {
     this.stopRequested = true;
+  }
+
+  /**
+   * Whether the loop waits on the executor (a batch, with its confirming runs), not on its own
+   * work or a finding's triage: only then may an owner stop the executor under it.
+   */
+  get inTarget(): boolean {
+    return this.calls > 0;
+  }
+
+  private async call<T>(run: () => Promise<T>): Promise<T> {
+    this.calls++;
+    try {
+      return await run();
+    } finally {
+      this.calls--;
+    }
   }
 
   stats(): LoopStats {
@@ -333,8 +352,9 @@ export class FuzzLoop {
   }
 
   private async runMutants(parents: CorpusEntry[], count: number): Promise<RunOutcome> {
-    if (this.exec.runMutants === undefined) throw new Error('the executor makes no mutants');
-    const res = await this.exec.runMutants({
+    const runMutants = this.exec.runMutants?.bind(this.exec);
+    if (runMutants === undefined) throw new Error('the executor makes no mutants');
+    const req = {
       parents: parents.map((p) => p.input.subarray(0, this.opts.maxLen)),
       tokens: this.dict.slice(0, BATCH_TOKENS),
       count,
@@ -343,7 +363,8 @@ export class FuzzLoop {
       maxLen: this.opts.maxLen,
       owned:
         this.opts.reduceInputs !== false ? parents.map((p) => this.corpus.owned(p)) : undefined,
-    });
+    };
+    const res = await this.call(() => runMutants(req));
     return this.absorb(res, (f) => f.input ?? Buffer.alloc(0), undefined, false, parents);
   }
 
@@ -398,11 +419,12 @@ export class FuzzLoop {
   }
 
   private batch(inputs: Buffer[], watch?: number[]): Promise<BatchResult> {
-    return this.exec.runBatch(inputs, {
+    const opts = {
       feedback: true,
       stopOnFinding: this.opts.stopBatchOnFinding ?? true,
       ...(watch !== undefined ? { watch } : {}),
-    });
+    };
+    return this.call(() => this.exec.runBatch(inputs, opts));
   }
 
   /** Harvests the operands recent batches left, and refreshes the mutator's dictionary. */
