@@ -1,4 +1,4 @@
-// -max_total_time as a hard limit: an input still running past it is stopped, so a run ends on time.
+// -max_total_time and stop requests as hard limits: an input still running past them is stopped.
 
 /**
  * How long past -max_total_time an input may still run. The loop checks the time between
@@ -46,4 +46,42 @@ export function watchDeadline(
       timer = undefined;
     },
   };
+}
+
+/**
+ * A loop's watches: each stops the executors if the loop still waits on an input a grace period
+ * past its time; the loop's run then fails, and its owner ends it as the limit said (see fired).
+ */
+export class OverrunGuard {
+  private readonly watches: DeadlineWatch[] = [];
+
+  constructor(
+    private readonly loop: { readonly inTarget: boolean },
+    private readonly stopExecutors: () => Promise<void>,
+    private readonly timeoutMs: number,
+    private readonly warn: (message: string) => void,
+  ) {}
+
+  /** Watches from `ms` from now (`what` names the limit in the warning); 0 is at once. */
+  after(ms: number, what: string): void {
+    const seconds = this.timeoutMs / 1000;
+    const overrun = (): void => {
+      this.warn(
+        `an input was still running ${OVERRUN_GRACE_MS / 1000} s after ${what} and was stopped; ` +
+          `it is no finding, as -timeout is ${seconds} s (a smaller -timeout reports such ` +
+          `inputs as hangs)`,
+      );
+      this.stopExecutors().catch(() => undefined);
+    };
+    this.watches.push(watchDeadline(ms + OVERRUN_GRACE_MS, () => this.loop.inTarget, overrun));
+  }
+
+  /** Whether a watch stopped the executors under the loop. */
+  get fired(): boolean {
+    return this.watches.some((w) => w.fired);
+  }
+
+  cancel(): void {
+    for (const w of this.watches) w.cancel();
+  }
 }

@@ -12,7 +12,7 @@ import type { StageReport } from '../fuzz/budget';
 import type { StageName } from '../fuzz/stage';
 import { loadSeeds } from '../fuzz/seeds';
 import { SlowUnits, slowUnitLine, type SlowUnit, type SlowUnitSink } from '../fuzz/slowUnits';
-import { watchDeadline, type DeadlineWatch, OVERRUN_GRACE_MS } from './deadline';
+import { OverrunGuard } from './deadline';
 import { loopOptionsFor } from './loopOptions';
 import type { BatchFinding } from '../native/types';
 import { TriageSession, type TriageSessionOptions } from '../triage/session';
@@ -164,8 +164,8 @@ export class FuzzSession {
 
   private loop: FuzzLoop | undefined;
   private stopRequested = false;
-  /** Watches that stop an input still running past the time limit, or past a stop request. */
-  private readonly watches: DeadlineWatch[] = [];
+  /** Stops an input still running past the time limit, or past a stop request. */
+  private guard: OverrunGuard | undefined;
 
   /** Loads seeds, dictionary and known findings, and starts the executors. */
   static async start(opts: FuzzSessionOptions, events: FuzzSessionEvents): Promise<FuzzSession> {
@@ -257,33 +257,9 @@ export class FuzzSession {
 
   /** Asks the run to end after the batch in flight, or a second later if an input runs on. */
   stop(): void {
-    if (!this.stopRequested) this.watch(0, 'the stop request');
+    if (!this.stopRequested) this.guard?.after(0, 'the stop request');
     this.stopRequested = true;
     this.loop?.stop();
-  }
-
-  /**
-   * Stops the executors if the loop still waits on an input a grace period past `ms` from now
-   * (the loop's run then fails, and ends as it should have). `ms` 0 means at once.
-   */
-  private watch(ms: number, what: string): void {
-    const loop = this.loop;
-    if (loop === undefined) return;
-    const seconds = this.opts.timeoutMs / 1000;
-    this.watches.push(
-      watchDeadline(
-        ms + OVERRUN_GRACE_MS,
-        () => loop.inTarget,
-        () => {
-          this.events.warning(
-            `an input was still running ${OVERRUN_GRACE_MS / 1000} s after ${what} and was ` +
-              `stopped; it is no finding, as -timeout is ${seconds} s (a smaller -timeout ` +
-              `reports such inputs as hangs)`,
-          );
-          this.execs.stop().catch(() => undefined);
-        },
-      ),
-    );
   }
 
   /** Fuzzes until a finding (unless keepGoing), a limit or stop(); then releases everything. */
@@ -333,14 +309,21 @@ export class FuzzSession {
     );
     this.loop = loop;
     if (this.stopRequested) loop.stop();
-    if (opts.maxTotalTimeMs > 0) this.watch(opts.maxTotalTimeMs, '-max_total_time');
+    const guard = new OverrunGuard(
+      loop,
+      () => this.execs.stop(),
+      opts.timeoutMs,
+      (m) => events.warning(m),
+    );
+    this.guard = guard;
+    if (opts.maxTotalTimeMs > 0) guard.after(opts.maxTotalTimeMs, '-max_total_time');
     try {
       let end: LoopEnd;
       try {
         end = await loop.run(this.seeds);
       } catch (err) {
         // The executors were stopped under an input that ran on past the limit: the run ended.
-        if (!this.watches.some((w) => w.fired)) throw err;
+        if (!guard.fired) throw err;
         end = this.stopRequested ? 'stopped' : 'time';
       }
       const stats = loop.stats();
@@ -356,7 +339,7 @@ export class FuzzSession {
         stages: loop.stageReport(),
       };
     } finally {
-      for (const w of this.watches) w.cancel();
+      guard.cancel();
       await this.close();
     }
   }

@@ -4,6 +4,7 @@ import { DictionaryError, loadDictionary } from '../fuzz/dictionary';
 import { startModeExecutors, type ModeExecutors } from '../fuzz/hybridModes';
 import type { StageReport } from '../fuzz/budget';
 import { FuzzLoop, type LoopEnd, type LoopStats } from '../fuzz/loop';
+import { OverrunGuard } from '../session/deadline';
 import { executorCpu } from '../session/fuzzSession';
 import { loopOptionsFor } from '../session/loopOptions';
 import {
@@ -58,6 +59,8 @@ function startExecutors(setup: WorkerSetup, channel: ParentChannel): Promise<Mod
 class Worker {
   private setup: WorkerSetup | undefined;
   private loop: FuzzLoop | undefined;
+  /** Stops an input still running past the time limit, or past a stop request. */
+  private guard: OverrunGuard | undefined;
   private stopped = false;
   private runRequested: (() => void) | undefined;
   /** Peer inputs that came before the loop existed. */
@@ -98,6 +101,7 @@ class Worker {
   }
 
   stop(): void {
+    if (!this.stopped) this.guard?.after(0, 'the stop request');
     this.stopped = true;
     this.loop?.stop();
     this.runRequested?.();
@@ -146,9 +150,26 @@ class Worker {
       },
     });
     this.loop = loop;
+    const guard = new OverrunGuard(
+      loop,
+      () => execs.stop(),
+      o.timeoutMs,
+      (message) => channel.send({ t: 'warning', message }),
+    );
+    this.guard = guard;
+    if (o.maxTotalTimeMs > 0) guard.after(o.maxTotalTimeMs, '-max_total_time');
     loop.addPeerInputs(this.early.splice(0));
     if (this.stopped) loop.stop();
-    const end = await loop.run(setup.seeds.map(asBuffer));
+    let end: LoopEnd;
+    try {
+      end = await loop.run(setup.seeds.map(asBuffer));
+    } catch (err) {
+      // The executors were stopped under an input that ran on past the limit: the run ended.
+      if (!guard.fired) throw err;
+      end = this.stopped ? 'stopped' : 'time';
+    } finally {
+      guard.cancel();
+    }
     return { end, stats: loop.stats(), stages: loop.stageReport() };
   }
 }

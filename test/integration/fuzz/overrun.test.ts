@@ -18,8 +18,12 @@ function setUp(): { corpus: string; art: string } {
   return { corpus, art: `${mkdtempSync(join(tmpdir(), 'fwb-overrun-art-'))}/` };
 }
 
-for (const mode of ['hybrid', 'fork']) {
-  test(`${mode} mode: an input still running past -max_total_time is stopped, the run ends`, () => {
+for (const [mode, workers] of [
+  ['hybrid', 1],
+  ['fork', 1],
+  ['hybrid', 2],
+] as const) {
+  test(`${mode} mode, ${workers} worker(s): an input running past -max_total_time is stopped`, () => {
     const { corpus, art } = setUp();
     const started = Date.now();
     const r = spawnSync(
@@ -30,7 +34,9 @@ for (const mode of ['hybrid', 'fork']) {
         corpus,
         `-mode=${mode}`,
         '-max_total_time=2',
-        '-workers=1',
+        `-workers=${workers}`,
+        // No compares: the fixture's other prefixes (CRSH) would be a crash within the run.
+        '-use_cmp=0',
         '-seed=1',
       ].concat(`-artifact_prefix=${art}`),
       { encoding: 'utf8', timeout: 90_000 },
