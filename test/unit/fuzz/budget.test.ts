@@ -1,7 +1,7 @@
 // The loop's one budget policy, the entry queue per-entry stages take from, and -stages= parsing.
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { BudgetPolicy, sumStageReports } from '../../../src/engine/fuzz/budget';
+import { BudgetPolicy, DEFAULT_BUDGET, sumStageReports } from '../../../src/engine/fuzz/budget';
 import { freshMeta, type CorpusEntry } from '../../../src/engine/fuzz/corpusEntry';
 import { EntryQueue, parseStages, STAGE_NAMES } from '../../../src/engine/fuzz/stage';
 
@@ -65,10 +65,23 @@ test('what a stage found long ago counts less than what another finds now', () =
     priorFinds: 1,
     priorMs: 200,
     exploreMs: 1000,
+    focus: 1,
   });
   simulate(policy, 500, (n) => (n === 'i2s' ? 1 : 0));
   const later = simulate(policy, 2000, (n) => (n === 'chain' ? 1 : 0));
   assert.ok(later('chain') > later('i2s'), `chain ${later('chain')}, i2s ${later('i2s')}`);
+});
+
+test('focus gives the stage that finds most per second more than its proportional share', () => {
+  // havoc finds twice what i2s finds in the same time; chain finds nothing.
+  const finds = (n: string): number => (n === 'havoc' ? 2 : n === 'i2s' ? 1 : 0);
+  const opts = { ...DEFAULT_BUDGET };
+  const even = simulate(new BudgetPolicy(STAGES, { ...opts, focus: 1 }), 4000, finds);
+  const focused = simulate(new BudgetPolicy(STAGES, { ...opts, focus: 3 }), 4000, finds);
+  // In proportion: havoc 0.2 + 0.74 * 2/3; at focus 3: 0.2 + 0.74 * 8/9.
+  assert.ok(Math.abs(even('havoc') - 0.69) < 0.04, `havoc got ${even('havoc')}`);
+  assert.ok(Math.abs(focused('havoc') - 0.86) < 0.04, `havoc got ${focused('havoc')}`);
+  assert.ok(focused('i2s') >= 0.05 && focused('i2s') < even('i2s'), `i2s got ${focused('i2s')}`);
 });
 
 test('only stages with work are picked; floors past the whole time are refused', () => {
