@@ -1,4 +1,5 @@
 // -max_total_time and stop requests as hard limits: an input still running past them is stopped.
+import type { LoopEnd } from '../fuzz/loop';
 
 /**
  * How long past -max_total_time an input may still run. The loop checks the time between
@@ -79,6 +80,21 @@ export class OverrunGuard {
   /** Whether a watch stopped the executors under the loop. */
   get fired(): boolean {
     return this.watches.some((w) => w.fired);
+  }
+
+  /**
+   * The loop's run, watched until it ends: a run the watches cut short (the executors stopped
+   * under an input that ran on) ended as its limit said, `stopped` or `time`, not by an error.
+   */
+  async run(loopRun: () => Promise<LoopEnd>, stopped: () => boolean): Promise<LoopEnd> {
+    try {
+      return await loopRun();
+    } catch (err) {
+      if (!this.fired) throw err;
+      return stopped() ? 'stopped' : 'time';
+    } finally {
+      this.cancel();
+    }
   }
 
   cancel(): void {

@@ -318,14 +318,10 @@ export class FuzzSession {
     this.guard = guard;
     if (opts.maxTotalTimeMs > 0) guard.after(opts.maxTotalTimeMs, '-max_total_time');
     try {
-      let end: LoopEnd;
-      try {
-        end = await loop.run(this.seeds);
-      } catch (err) {
-        // The executors were stopped under an input that ran on past the limit: the run ended.
-        if (!guard.fired) throw err;
-        end = this.stopRequested ? 'stopped' : 'time';
-      }
+      const end = await guard.run(
+        () => loop.run(this.seeds),
+        () => this.stopRequested,
+      );
       const stats = loop.stats();
       events.status(end === 'finding' ? 'CRASH' : 'DONE', stats, unique());
       this.triage.writeSarif();
@@ -339,7 +335,6 @@ export class FuzzSession {
         stages: loop.stageReport(),
       };
     } finally {
-      guard.cancel();
       await this.close();
     }
   }

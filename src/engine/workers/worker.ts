@@ -160,16 +160,10 @@ class Worker {
     if (o.maxTotalTimeMs > 0) guard.after(o.maxTotalTimeMs, '-max_total_time');
     loop.addPeerInputs(this.early.splice(0));
     if (this.stopped) loop.stop();
-    let end: LoopEnd;
-    try {
-      end = await loop.run(setup.seeds.map(asBuffer));
-    } catch (err) {
-      // The executors were stopped under an input that ran on past the limit: the run ended.
-      if (!guard.fired) throw err;
-      end = this.stopped ? 'stopped' : 'time';
-    } finally {
-      guard.cancel();
-    }
+    const end = await guard.run(
+      () => loop.run(setup.seeds.map(asBuffer)),
+      () => this.stopped,
+    );
     return { end, stats: loop.stats(), stages: loop.stageReport() };
   }
 }

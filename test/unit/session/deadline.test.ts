@@ -2,7 +2,7 @@
 import assert from 'node:assert/strict';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { test } from 'node:test';
-import { watchDeadline } from '../../../src/engine/session/deadline';
+import { OverrunGuard, watchDeadline } from '../../../src/engine/session/deadline';
 
 test('past its time, the watch stops an input the target is running', async () => {
   let stops = 0;
@@ -47,4 +47,42 @@ test('a cancelled watch never stops anything', async () => {
   await sleep(80);
   assert.equal(stops, 0);
   assert.equal(w.fired, false);
+});
+
+test('a run the guard cut short ends at its limit; any other failure is still thrown', async () => {
+  // The watch's timers are unref'd (a live executor keeps a real run's process up): hold it here.
+  const keep = setInterval(() => undefined, 50);
+  const warnings: string[] = [];
+  let abort: (err: Error) => void = () => undefined;
+  const guard = new OverrunGuard(
+    { inTarget: true },
+    () => {
+      abort(new Error('the executor was stopped'));
+      return Promise.resolve();
+    },
+    1_200_000,
+    (m) => warnings.push(m),
+  );
+  guard.after(0, '-max_total_time');
+  const end = await guard.run(
+    () => new Promise((_resolve, reject) => (abort = reject)),
+    () => false,
+  );
+  assert.equal(end, 'time');
+  assert.match(warnings[0] ?? '', /1 s after -max_total_time .* -timeout is 1200 s/);
+  const calm = new OverrunGuard(
+    { inTarget: true },
+    () => Promise.resolve(),
+    1000,
+    () => undefined,
+  );
+  calm.after(60_000, '-max_total_time');
+  await assert.rejects(
+    calm.run(
+      () => Promise.reject(new Error('target died')),
+      () => false,
+    ),
+    /target died/,
+  );
+  clearInterval(keep);
 });
