@@ -66,13 +66,14 @@ export interface StageReport {
  * A bandit over the stages. Each stage's rate is what it found per millisecond recently
  * (decayed), plus a prior that fades as the stage spends time of its own; the floors are the
  * exploration that stays, every stage with work gets at least its own, and the rest of the time
- * is split by rate (raised to `focus`, so the best stages get most of it). The prior must fade: a prior that stayed would keep every stage that finds
- * nothing near the rate of a saturated loop's havoc (a few finds a minute on a real library), and
- * so split the time evenly among stages that all find nothing, each run of them dearer than a
- * havoc batch. Only the first stage's prior stays (havoc: libFuzzer's whole loop, the cheapest
- * executions), so when nothing finds anything lately, the rest goes there. The next stage to run
- * is the one furthest below its share of the recent time, among those that have work, so the
- * time always adds up. Pure: the loop measures and charges.
+ * is split by rate (raised to `focus`, so the best stages get most of it). The prior must fade:
+ * a prior that stayed would keep every stage that finds nothing near the rate of a saturated
+ * loop's havoc (a few finds a minute on a real library), and so split the time evenly among
+ * stages that all find nothing, each run of them dearer than a havoc batch. Only the first
+ * stage's prior stays (havoc: libFuzzer's whole loop, the cheapest executions), so when nothing
+ * finds anything lately, the rest goes there. The next stage to run is the one furthest below its
+ * share of the recent time, among those that have work, so the time always adds up. Pure: the
+ * loop measures and charges.
  */
 export class BudgetPolicy {
   private readonly accounts = new Map<string, Account>();

@@ -7,7 +7,7 @@ import type { LoopEnd } from '../fuzz/loop';
  * (a hang under a long -timeout: libFuzzer's default is 1200 s) is still running by then.
  */
 export const OVERRUN_GRACE_MS = 1000;
-/** How often the watch looks again while the loop is busy with its own work (a finding's triage). */
+/** How often the watch looks again while the loop does its own work (a finding's triage). */
 const RECHECK_MS = 250;
 
 export interface DeadlineWatch {
@@ -49,23 +49,40 @@ export function watchDeadline(
   };
 }
 
+/** The limits a guard holds a run to: -timeout (for the warning) and -max_total_time (0: none). */
+export interface RunLimits {
+  timeoutMs: number;
+  maxTotalTimeMs: number;
+}
+
 /**
- * A loop's watches: each stops the executors if the loop still waits on an input a grace period
- * past its time; the loop's run then fails, and its owner ends it as the limit said (see fired).
+ * A loop's watches, one from the start for -max_total_time and one from a stop request: each
+ * stops the executors if the loop still waits on an input a grace period past its time. The
+ * loop's run then fails, and run() ends it as the limit said.
  */
 export class OverrunGuard {
   private readonly watches: DeadlineWatch[] = [];
+  private stopped = false;
 
   constructor(
     private readonly loop: { readonly inTarget: boolean },
     private readonly stopExecutors: () => Promise<void>,
-    private readonly timeoutMs: number,
+    private readonly limits: RunLimits,
     private readonly warn: (message: string) => void,
-  ) {}
+  ) {
+    if (limits.maxTotalTimeMs > 0) this.after(limits.maxTotalTimeMs, '-max_total_time');
+  }
 
-  /** Watches from `ms` from now (`what` names the limit in the warning); 0 is at once. */
-  after(ms: number, what: string): void {
-    const seconds = this.timeoutMs / 1000;
+  /** The owner was asked to stop: an input still running a grace period from now is stopped. */
+  stopRequested(): void {
+    if (this.stopped) return;
+    this.stopped = true;
+    this.after(0, 'the stop request');
+  }
+
+  /** Watches from `ms` from now (`what` names the limit in the warning). */
+  private after(ms: number, what: string): void {
+    const seconds = this.limits.timeoutMs / 1000;
     const overrun = (): void => {
       this.warn(
         `an input was still running ${OVERRUN_GRACE_MS / 1000} s after ${what} and was stopped; ` +
@@ -77,27 +94,18 @@ export class OverrunGuard {
     this.watches.push(watchDeadline(ms + OVERRUN_GRACE_MS, () => this.loop.inTarget, overrun));
   }
 
-  /** Whether a watch stopped the executors under the loop. */
-  get fired(): boolean {
-    return this.watches.some((w) => w.fired);
-  }
-
   /**
    * The loop's run, watched until it ends: a run the watches cut short (the executors stopped
    * under an input that ran on) ended as its limit said, `stopped` or `time`, not by an error.
    */
-  async run(loopRun: () => Promise<LoopEnd>, stopped: () => boolean): Promise<LoopEnd> {
+  async run(loopRun: () => Promise<LoopEnd>): Promise<LoopEnd> {
     try {
       return await loopRun();
     } catch (err) {
-      if (!this.fired) throw err;
-      return stopped() ? 'stopped' : 'time';
+      if (!this.watches.some((w) => w.fired)) throw err;
+      return this.stopped ? 'stopped' : 'time';
     } finally {
-      this.cancel();
+      for (const w of this.watches) w.cancel();
     }
-  }
-
-  cancel(): void {
-    for (const w of this.watches) w.cancel();
   }
 }

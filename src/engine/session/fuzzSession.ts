@@ -257,7 +257,7 @@ export class FuzzSession {
 
   /** Asks the run to end after the batch in flight, or a second later if an input runs on. */
   stop(): void {
-    if (!this.stopRequested) this.guard?.after(0, 'the stop request');
+    this.guard?.stopRequested();
     this.stopRequested = true;
     this.loop?.stop();
   }
@@ -308,20 +308,16 @@ export class FuzzSession {
       },
     );
     this.loop = loop;
-    if (this.stopRequested) loop.stop();
     const guard = new OverrunGuard(
       loop,
       () => this.execs.stop(),
-      opts.timeoutMs,
+      opts,
       (m) => events.warning(m),
     );
     this.guard = guard;
-    if (opts.maxTotalTimeMs > 0) guard.after(opts.maxTotalTimeMs, '-max_total_time');
+    if (this.stopRequested) this.stop();
     try {
-      const end = await guard.run(
-        () => loop.run(this.seeds),
-        () => this.stopRequested,
-      );
+      const end = await guard.run(() => loop.run(this.seeds));
       const stats = loop.stats();
       events.status(end === 'finding' ? 'CRASH' : 'DONE', stats, unique());
       this.triage.writeSarif();

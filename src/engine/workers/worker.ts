@@ -101,7 +101,7 @@ class Worker {
   }
 
   stop(): void {
-    if (!this.stopped) this.guard?.after(0, 'the stop request');
+    this.guard?.stopRequested();
     this.stopped = true;
     this.loop?.stop();
     this.runRequested?.();
@@ -153,17 +153,13 @@ class Worker {
     const guard = new OverrunGuard(
       loop,
       () => execs.stop(),
-      o.timeoutMs,
+      o,
       (message) => channel.send({ t: 'warning', message }),
     );
     this.guard = guard;
-    if (o.maxTotalTimeMs > 0) guard.after(o.maxTotalTimeMs, '-max_total_time');
     loop.addPeerInputs(this.early.splice(0));
-    if (this.stopped) loop.stop();
-    const end = await guard.run(
-      () => loop.run(setup.seeds.map(asBuffer)),
-      () => this.stopped,
-    );
+    if (this.stopped) this.stop();
+    const end = await guard.run(() => loop.run(setup.seeds.map(asBuffer)));
     return { end, stats: loop.stats(), stages: loop.stageReport() };
   }
 }
