@@ -267,7 +267,7 @@ void ExecutorThread::runInputs(ExecLoop &loop, Job &job) {
 
 // Runs job.count mutants made in the target, across as many children as the -persistent limit
 // takes, and ends at the first one that ends non-ok, reaches new coverage, may have leaked or was
-// slow.
+// slow; each that can replace its parent is reported on the way.
 void ExecutorThread::runMutants(ExecLoop &loop, Job &job) {
   BatchOutcome &out = job.batch;
   const uint32_t restarts = loop.restarts();
@@ -288,7 +288,12 @@ void ExecutorThread::runMutants(ExecLoop &loop, Job &job) {
     if (finding || res.newCoverage || res.leaky || res.slow || res.reduced) {
       out.findings.push_back({uint32_t(out.execs - 1), res, shm_->input()});
       loop.copyOutput(out.findings.back().result);
-      break;
+      // A shorter stand-in for a parent changes nothing the batch explores: the batch goes on,
+      // without a hand-over to the engine for each (on real libraries most batches ended at
+      // one), and that parent is not replaced again before the engine has taken this one in.
+      if (finding || res.newCoverage || res.leaky || res.slow)
+        break;
+      shm_->retireOwned(res.reduced - 1);
     }
     if (counted == 0)
       break;

@@ -104,6 +104,16 @@ export interface LoopEvents {
 
 export type LoopEnd = 'finding' | 'time' | 'runs' | 'stopped';
 
+/** Whether `features` holds every one of `wanted`; both ascending, as the executor lists them. */
+export function holdsAll(features: Uint32Array, wanted: Uint32Array): boolean {
+  let i = 0;
+  for (const w of wanted) {
+    while (i < features.length && (features[i] ?? 0) < w) i++;
+    if (features[i] !== w) return false;
+  }
+  return true;
+}
+
 /** Bytes that are not zero; a mostly empty megabyte map is read four bytes at a time. */
 export function nonZeroBytes(map: Buffer): number {
   let count = 0;
@@ -379,9 +389,10 @@ export class FuzzLoop {
   ): Buffer | undefined {
     if (parent === undefined || f.features === undefined) return undefined;
     if (input.length >= parent.input.length || input.length === 0) return undefined;
+    // The child checked the features the parent owned as the batch began; a replacement of
+    // another parent earlier in the same batch may have left it more of its own since.
+    if (!holdsAll(f.features, this.corpus.owned(parent))) return undefined;
     const replaced = parent.input;
-    // The owned features were checked against the parent's profile as the batch began; one
-    // batch may only replace one parent, so it still holds them.
     this.corpus.replace(parent, input, {
       features: f.features,
       execUs: Math.max(1, f.execUs ?? f.durationUs),

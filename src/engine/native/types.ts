@@ -110,8 +110,8 @@ export interface ExecResult {
   execUs?: number;
   /**
    * With newCoverage or reducedParent: the run's features, counter index * 8 + hit-count bucket
-   * (0..7) of every counter it hit, so the engine knows what a new entry holds without running
-   * it again.
+   * (0..7) of every counter it hit, in ascending order, so the engine knows what a new entry
+   * holds without running it again.
    */
   features?: Uint32Array;
   /**

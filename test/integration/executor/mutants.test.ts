@@ -148,6 +148,28 @@ describe('runMutants', () => {
     assert.deepEqual([...(again.features ?? [])], [...first.features]);
   });
 
+  test('a replacement does not end the batch, and each parent is replaced once at most', async () => {
+    const exec = await executor();
+    const parents = [Buffer.from('Nzzzzzzzzzzzzzzz'), Buffer.from('zzzzzzzzzzzzzzzzzzzz')];
+    const owned = [];
+    for (const p of parents) owned.push((await exec.run(p)).features ?? new Uint32Array(0));
+    // Every other branch first, so no mutant below has new coverage to end the batch at.
+    for (const x of ['zzz', 'zOzz', 'zzVz', 'NOzz', 'NzVz', 'zOVz', 'NOVz']) {
+      await exec.run(Buffer.from(x));
+    }
+    const count = 20_000;
+    const res = await exec.runMutants({ ...request('', count, 5), parents, owned });
+    assert.equal(res.execs, count, 'the batch ran to its end');
+    const replaced = res.findings.map((f) => f.reducedParent);
+    assert.deepEqual([...replaced].sort(), [0, 1], `replacements: ${replaced.join()}`);
+    for (const f of res.findings) {
+      const parent = parents[f.reducedParent ?? -1];
+      assert.ok(f.input !== undefined && parent !== undefined);
+      assert.ok(f.input.length < parent.length);
+      assert.deepEqual([...(f.features ?? [])], [...(owned[f.reducedParent ?? -1] ?? [])]);
+    }
+  });
+
   test('a parent with a feature no mutant can hold, or with no list, is never replaced', async () => {
     const exec = await executor();
     const parent = Buffer.from('Nzzzzzzzzzzzzzzz');
