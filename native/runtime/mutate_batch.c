@@ -10,6 +10,10 @@
 #define MUTATE_DEPTH 5u
 /* Mutants between two reads of the comparison table. */
 #define COMPARES_EVERY 1024u
+/* One mutant in this many records its compares: every compare writes a slot of a 128 KB
+ * table, a tenth of a real library's run, and the table only needs fresh operands now and
+ * then (the mutator reads it every COMPARES_EVERY mutants, the engine every few ms). */
+#define COMPARES_SAMPLE 8u
 
 static struct fwb_mutate_in in;
 static const struct fwb_bytes none = {0, 0};
@@ -152,8 +156,9 @@ FWB_NO_SANITIZE static uint64_t now_us(void) {
 /* Runs one mutant and records how long it took (the vDSO clock costs tens of nanoseconds); *leaky
  * says whether it left more allocations than frees. */
 FWB_NO_SANITIZE static int run_mutant(struct fwb_shm *shm, struct fwb_mutate *req, uint32_t len,
-                                      int *leaky) {
+                                      int *leaky, int compares) {
   shm->input_len = len;
+  fwb_cmp_pause(!compares);
   uint32_t n;
   const uint8_t *data = fwb_input_prepare(shm, &n);
   fwb_cmp_begin_input();
@@ -161,6 +166,7 @@ FWB_NO_SANITIZE static int run_mutant(struct fwb_shm *shm, struct fwb_mutate *re
   uint64_t t0 = now_us();
   int ret = LLVMFuzzerTestOneInput(data, n);
   uint64_t took = now_us() - t0;
+  fwb_cmp_pause(0);
   req->last_us = took < UINT32_MAX ? (uint32_t)took : UINT32_MAX;
   *leaky = fwb_leaks_end(shm, data, n);
   fwb_input_release(data);
@@ -227,7 +233,8 @@ FWB_NO_SANITIZE uint32_t fwb_mutate_batch(struct fwb_shm *shm, uint32_t budget, 
       memset(counters + tail, 0, FWB_GCC_SLOTS);
     __atomic_store_n(&req->done, ++i, __ATOMIC_RELAXED);
     int leaky;
-    *ret = run_mutant(shm, req, m.len, &leaky);
+    static uint32_t sample;
+    *ret = run_mutant(shm, req, m.len, &leaky, replay || sample++ % COMPARES_SAMPLE == 0);
     /* Modules dlopened by the mutant added counters: read the bounds again. */
     used = shm->counters_used < tail ? shm->counters_used : tail;
     if (has_new_bits(counters, virgin, 0, used) ||
