@@ -285,13 +285,14 @@ void ExecutorThread::runMutants(ExecLoop &loop, Job &job) {
     const uint32_t counted = ran > 0 ? ran : (finding ? 1 : 0);
     out.execs += counted;
     left -= std::min<uint64_t>(left, counted);
-    if (finding || res.newCoverage || res.leaky || res.slow || res.reduced) {
+    const bool ends = finding || res.newCoverage || res.leaky || res.slow;
+    if (ends || res.reduced) {
       out.findings.push_back({uint32_t(out.execs - 1), res, shm_->input()});
       loop.copyOutput(out.findings.back().result);
       // A shorter stand-in for a parent changes nothing the batch explores: the batch goes on,
       // without a hand-over to the engine for each (on real libraries most batches ended at
       // one), and that parent is not replaced again before the engine has taken this one in.
-      if (finding || res.newCoverage || res.leaky || res.slow)
+      if (ends)
         break;
       shm_->retireOwned(res.reduced - 1);
     }

@@ -225,12 +225,15 @@ uint32_t ShmRegion::mutantReduced() const {
 }
 
 void ShmRegion::retireOwned(uint32_t parent) {
-  for (size_t i = 0; i < sentParents_.size() && i < ownedAt_.size(); i++) {
-    if (sentParents_[i] != parent || ownedAt_[i] == 0)
+  // Each request index is sent once; ownedAt_ has an entry per parent sent.
+  for (size_t i = 0; i < ownedAt_.size(); i++) {
+    if (sentParents_[i] != parent)
       continue;
     // A feature past every counter: holds_all fails on it at once.
     const uint32_t never = UINT32_MAX;
-    std::memcpy(reinterpret_cast<uint8_t *>(mutate() + 1) + ownedAt_[i], &never, 4);
+    if (ownedAt_[i] != 0)
+      std::memcpy(reinterpret_cast<uint8_t *>(mutate() + 1) + ownedAt_[i], &never, 4);
+    return;
   }
 }
 
