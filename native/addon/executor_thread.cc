@@ -265,6 +265,17 @@ void ExecutorThread::runInputs(ExecLoop &loop, Job &job) {
   out.covered = feedback_->covered();
 }
 
+void ExecutorThread::adoptReduced(Job &job, uint32_t parent, const std::vector<uint8_t> &input) {
+  MutateRequest &req = job.mutate;
+  if (parent >= req.parents.size())
+    return;
+  req.parents[parent] = input;
+  if (parent < req.owned.size())
+    req.owned[parent].clear();
+  shm_->setMutants(req);
+  shm_->mutate()->slow_ms = config_.slowUnitMs;
+}
+
 // Runs job.count mutants made in the target, across as many children as the -persistent limit
 // takes, and ends at the first one that ends non-ok, reaches new coverage, may have leaked or was
 // slow; each that can replace its parent is reported on the way.
@@ -289,12 +300,13 @@ void ExecutorThread::runMutants(ExecLoop &loop, Job &job) {
     if (ends || res.reduced) {
       out.findings.push_back({uint32_t(out.execs - 1), res, shm_->input()});
       loop.copyOutput(out.findings.back().result);
-      // A shorter stand-in for a parent changes nothing the batch explores: the batch goes on,
-      // without a hand-over to the engine for each (on real libraries most batches ended at
-      // one), and that parent is not replaced again before the engine has taken this one in.
       if (ends)
         break;
-      shm_->retireOwned(res.reduced - 1);
+      // A shorter stand-in for a parent changes nothing the batch explores, so the batch goes
+      // on (on real libraries most batches ended at one) and mutates the stand-in from here,
+      // as the engine will. With no owned list it is not replaced again before the engine has
+      // taken it in. Reductions are rare enough that rewriting the arena costs nothing.
+      adoptReduced(job, res.reduced - 1, out.findings.back().input);
     }
     if (counted == 0)
       break;

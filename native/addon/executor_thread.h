@@ -77,6 +77,8 @@ private:
   void execute(ExecLoop &loop, Job &job);
   void runInputs(ExecLoop &loop, Job &job);
   void runMutants(ExecLoop &loop, Job &job);
+  // The batch's request parent `parent` becomes `input`, a shorter stand-in with no owned list.
+  void adoptReduced(Job &job, uint32_t parent, const std::vector<uint8_t> &input);
   bool replayInputs(ExecLoop &loop, Job &job);
   void clearWatched(const Job &job);
   void copyWatched(Job &job);

@@ -159,7 +159,6 @@ size_t ShmRegion::setMutants(const MutateRequest &req) {
   // The owned lists come last: a batch whose lists do not all fit still runs, with fewer.
   static const std::vector<uint32_t> kNone;
   uint32_t owned = 0;
-  ownedAt_.assign(sentParents_.size(), 0);
   const bool allTokens = tokens == req.tokens.size();
   for (uint32_t i = 0; allTokens && i < sentParents_.size(); i++) {
     const uint32_t at_request = sentParents_[i];
@@ -169,10 +168,8 @@ size_t ShmRegion::setMutants(const MutateRequest &req) {
       break;
     const uint32_t n = uint32_t(list.size());
     std::memcpy(arena + at, &n, 4);
-    if (n > 0) {
+    if (n > 0)
       std::memcpy(arena + at + 4, list.data(), 4 * list.size());
-      ownedAt_[i] = at + 4;
-    }
     at += bytes;
     owned++;
   }
@@ -222,19 +219,6 @@ uint32_t ShmRegion::mutantReduced() const {
   const uint32_t r = __atomic_load_n(&mutate()->reduced, __ATOMIC_ACQUIRE);
   // The child writes it: an index past what was sent names no parent.
   return r > 0 && r <= sentParents_.size() ? sentParents_[r - 1] + 1 : 0;
-}
-
-void ShmRegion::retireOwned(uint32_t parent) {
-  // Each request index is sent once; ownedAt_ has an entry per parent sent.
-  for (size_t i = 0; i < ownedAt_.size(); i++) {
-    if (sentParents_[i] != parent)
-      continue;
-    // A feature past every counter: holds_all fails on it at once.
-    const uint32_t never = UINT32_MAX;
-    if (ownedAt_[i] != 0)
-      std::memcpy(reinterpret_cast<uint8_t *>(mutate() + 1) + ownedAt_[i], &never, 4);
-    return;
-  }
 }
 
 std::vector<uint8_t> ShmRegion::input() const {

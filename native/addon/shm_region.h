@@ -73,9 +73,6 @@ public:
   // 1 + the request's index of the parent the batch's last mutant can replace (it is shorter
   // and holds every feature of the parent's owned list), 0 when it cannot.
   uint32_t mutantReduced() const;
-  // Request parent `parent` is not replaced again in this batch: its owned list becomes one no
-  // run can hold.
-  void retireOwned(uint32_t parent);
   // The input region as the last run left it (in a batch: the last mutant).
   std::vector<uint8_t> input() const;
 
@@ -106,8 +103,6 @@ private:
   fwb_shm *header_ = nullptr;
   // The request's index of each parent setMutants wrote, in arena order.
   std::vector<uint32_t> sentParents_;
-  // Per parent sent: where its owned list's first feature sits in the arena (0 = no list).
-  std::vector<size_t> ownedAt_;
 };
 
 } // namespace fuzzwb
