@@ -185,9 +185,8 @@ bool ExecutorThread::replayInputs(ExecLoop &loop, Job &job) {
   for (size_t i = 0; i < n; i++)
     req.parents.emplace_back(job.data.begin() + long(job.bounds[i]),
                              job.data.begin() + long(job.bounds[i + 1]));
-  if (shm_->setMutants(req) != n)
+  if (sendMutants(req) != n)
     return false;
-  shm_->mutate()->slow_ms = config_.slowUnitMs;
   BatchOutcome &out = job.batch;
   const uint32_t restarts = loop.restarts();
   const uint64_t t0 = nowUs();
@@ -265,15 +264,19 @@ void ExecutorThread::runInputs(ExecLoop &loop, Job &job) {
   out.covered = feedback_->covered();
 }
 
+size_t ExecutorThread::sendMutants(const MutateRequest &req) {
+  const size_t sent = shm_->setMutants(req);
+  shm_->mutate()->slow_ms = config_.slowUnitMs;
+  return sent;
+}
+
+// `parent` is a request index: mutantReduced() maps the child's answer through the parents sent.
 void ExecutorThread::adoptReduced(Job &job, uint32_t parent, const std::vector<uint8_t> &input) {
   MutateRequest &req = job.mutate;
-  if (parent >= req.parents.size())
-    return;
   req.parents[parent] = input;
   if (parent < req.owned.size())
     req.owned[parent].clear();
-  shm_->setMutants(req);
-  shm_->mutate()->slow_ms = config_.slowUnitMs;
+  sendMutants(req);
 }
 
 // Runs job.count mutants made in the target, across as many children as the -persistent limit
@@ -283,8 +286,7 @@ void ExecutorThread::runMutants(ExecLoop &loop, Job &job) {
   BatchOutcome &out = job.batch;
   const uint32_t restarts = loop.restarts();
   const uint64_t t0 = nowUs();
-  shm_->setMutants(job.mutate);
-  shm_->mutate()->slow_ms = config_.slowUnitMs;
+  sendMutants(job.mutate);
   ExecResult res;
   uint64_t left = job.count;
   while (left > 0) {

@@ -77,6 +77,9 @@ private:
   void execute(ExecLoop &loop, Job &job);
   void runInputs(ExecLoop &loop, Job &job);
   void runMutants(ExecLoop &loop, Job &job);
+  // Writes the batch's parents and tokens to the arena, with the slow-unit limit; returns the
+  // parents sent.
+  size_t sendMutants(const MutateRequest &req);
   // The batch's request parent `parent` becomes `input`, a shorter stand-in with no owned list.
   void adoptReduced(Job &job, uint32_t parent, const std::vector<uint8_t> &input);
   bool replayInputs(ExecLoop &loop, Job &job);
